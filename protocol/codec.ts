@@ -51,7 +51,8 @@ export const shapes = {
     ['id', 'attributes'],
   ),
   parameterValue: s.struct({ id: s.fieldName, stringValue: s.fieldValue }, ['id', 'stringValue']),
-  tag: s.struct({ key: { t: 'string', min: 1, max: 128 }, value: { t: 'string', min: 0, max: 256 } }, ['key', 'value']),
+  // XML-legal characters like every other string: tags are stored as jsonb, which cannot hold U+0000 or a lone surrogate.
+  tag: s.struct({ key: { t: 'string', min: 1, max: 128, pattern: true }, value: { t: 'string', min: 0, max: 256, pattern: true } }, ['key', 'value']),
 };
 
 function show(v: unknown): string {

@@ -41,7 +41,7 @@ export const activatePipeline = defineOperation<In, Record<string, never>>({
           parameterObjects: def.parameter_objects ?? undefined,
           parameterValues: values ? [...(def.parameter_values ?? []).filter((v) => !values.some((x) => x.id === v.id)), ...values] : (def.parameter_values ?? undefined),
         },
-        { relaxedLimits: services.limits.relaxed, maxObjects: services.limits.maxObjectsPerPipeline },
+        { relaxedLimits: services.limits.relaxed, maxObjects: services.limits.maxObjectsPerPipeline, requireParameterValues: true },
       );
       if (check.reject || check.errors.length) {
         const first = check.errors[0];

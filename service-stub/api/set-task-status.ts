@@ -62,8 +62,14 @@ export const setTaskStatus = defineOperation<In, Record<string, never>>({
   },
 });
 
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 async function settle(tx: Tx, a: ObjectRow, input: In): Promise<void> {
-  const err = { errorId: input.errorId, errorMessage: input.errorMessage, errorStackTrace: input.errorStackTrace };
+  // errorMessage is unconstrained (a runner may quote binary output), but jsonb cannot hold U+0000 or a lone
+  // surrogate: store U+FFFD for those rather than refuse the runner's final report.
+  const errorMessage = input.errorMessage?.replace(UNSTORABLE, '\uFFFD');
+  const err = { errorId: input.errorId, errorMessage, errorStackTrace: input.errorStackTrace };
   tx.services.log.info(`attempt ${a.object_id} of ${a.pipeline_id}: ${input.taskStatus}${input.errorId ? ` (${input.errorId})` : ''}`);
   if (input.taskStatus === 'FINISHED') {
     await updateObject(tx.q, a, {

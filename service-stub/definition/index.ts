@@ -1,5 +1,5 @@
 /** Public API of pipeline definition handling: inheritance, parameters, validation, the object type registry. */
-import type { PipelineObject } from '../../protocol/shapes.js';
+import type { Field, PipelineObject } from '../../protocol/shapes.js';
 import { pipelineScheduleType, type ScheduleType } from './checks/schedules.js';
 import { buildIndex, DEFAULT_ID, resolveFieldsIn, typeOfIn } from './inherit.js';
 import type { ObjectKind, ObjectTypeDescriptor } from './types/descriptor.js';
@@ -53,7 +53,7 @@ export function kindOf(objects: readonly PipelineObject[], id: string): ObjectKi
 export function scheduleTypeOf(objects: readonly PipelineObject[]): ScheduleType {
   const index = buildIndex(objects);
   if (!index.has(DEFAULT_ID)) return 'timeseries';
-  let fields;
+  let fields: readonly Field[];
   try {
     fields = resolveFieldsIn(index, DEFAULT_ID);
   } catch {

@@ -22,7 +22,8 @@ export interface ClaimedTask {
 }
 
 export function newTaskId(): string {
-  return randomBytes(30).toString('base64url');
+  // A leading letter: base64url may start with '-', which the AWS CLI parses as an option (`--task-id -abc` fails).
+  return `T${randomBytes(30).toString('base64url')}`;
 }
 
 export async function claimTask(tx: Tx, workerGroup: string, hostname: string | undefined): Promise<ClaimedTask | undefined> {

@@ -3,6 +3,7 @@
  * (InternalServiceError, with a JSON body so SDKs read it and retry).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { parseBody, validateInput } from '../../protocol/codec.js';
 import {
@@ -63,6 +64,9 @@ function send(res: http.ServerResponse, status: number, requestId: string, body:
 export function createHttpServer(deps: HttpServerDeps): http.Server {
   const { services, verifier, shutdown } = deps;
   const log = services.log;
+  // Every request in flight listens for shutdown: hundreds of held polls are normal, not a listener leak
+  // (Node warns past 10 otherwise).
+  setMaxListeners(Infinity, shutdown);
   return http.createServer((req, res) => {
     const requestId = randomUUID();
     const started = process.hrtime.bigint();

@@ -2,7 +2,7 @@
  * SigV4 verification with @smithy/signature-v4: the request is re-signed with the caller's secret over exactly
  * the headers it says it signed, and the signatures are compared in constant time.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -78,6 +78,13 @@ export class SigV4Verifier {
       throw new InvalidSignatureException(
         `Signature expired: ${amzDate} is now earlier than ${new Date(this.now() - MAX_CLOCK_SKEW_MS).toISOString()} (15 minutes of clock skew allowed)`,
       );
+    }
+
+    // The signer takes a present x-amz-content-sha256 as the payload hash instead of hashing the body, so a
+    // header that does not match the body we received would let a signed request carry any other body.
+    const claimed = header(req.headers, 'x-amz-content-sha256');
+    if (claimed !== undefined && claimed.toLowerCase() !== createHash('sha256').update(req.body, 'utf8').digest('hex')) {
+      throw new InvalidSignatureException('The x-amz-content-sha256 header does not match the SHA-256 of the request body');
     }
 
     const signed = signedHeadersText.split(';');

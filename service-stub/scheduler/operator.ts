@@ -117,9 +117,21 @@ export async function resumeComponent(tx: Tx, pipelineId: string, componentId: s
     const from = inst.fields.pausedFrom ?? 'WAITING_ON_DEPENDENCIES';
     await updateObject(tx.q, inst, { status: from === 'READY' ? 'WAITING_ON_DEPENDENCIES' : from, clearFields: ['pausedFrom'] });
     inst.status = from === 'READY' ? 'WAITING_ON_DEPENDENCIES' : from;
-    if (from === 'READY') await makeReady(tx, inst);
+    // Dependencies may have finished while it was paused (advanceDependents skips PAUSED instances), so a
+    // WAITING_ON_DEPENDENCIES one is checked too; otherwise it would wait forever.
+    if (from === 'READY' || (from === 'WAITING_ON_DEPENDENCIES' && (await readyToStart(tx, inst)))) await makeReady(tx, inst);
     if (inst.worker_group) tx.wake(inst.worker_group);
     await checkRunDone(tx, pipelineId, inst.run_id);
   }
 }
 
+/** All dependencies FINISHED and the run started (not QUEUED behind maxActiveInstances). */
+async function readyToStart(tx: Tx, inst: ObjectRow): Promise<boolean> {
+  const rows = await tx.q.query<{ ok: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM runs WHERE pipeline_id = $1 AND run_id = $3 AND status = 'RUNNING')
+        AND NOT EXISTS (SELECT 1 FROM deps d JOIN objects o ON o.pipeline_id = d.pipeline_id AND o.object_id = d.depends_on
+                         WHERE d.pipeline_id = $1 AND d.instance_id = $2 AND o.status <> 'FINISHED') AS ok`,
+    [inst.pipeline_id, inst.object_id, inst.run_id],
+  );
+  return rows[0]?.ok === true;
+}

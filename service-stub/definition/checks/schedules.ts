@@ -42,7 +42,7 @@ function dateField(ctx: Ctx, id: string, fields: readonly Field[], key: string):
 function checkScheduleObject(ctx: Ctx, id: string, fields: readonly Field[], type: ScheduleType): void {
   const start = dateField(ctx, id, fields, 'startDateTime');
   const end = dateField(ctx, id, fields, 'endDateTime');
-  if (start && end && end.getTime() < start.getTime())
+  if (start && end && end.getTime() <= start.getTime())
     ctx.error(
       id,
       msg('INVALID_FIELD_VALUE', `'endDateTime' value ${q(first(fields, 'endDateTime'))} must be later than 'startDateTime' value ${q(first(fields, 'startDateTime'))}`),
@@ -69,6 +69,22 @@ export function checkSchedules(ctx: Ctx): void {
   const type = pipelineScheduleType(ctx.own(DEFAULT_ID));
   for (const { id, d, fields } of ctx.typed()) if (d.kind === 'schedule') checkScheduleObject(ctx, id, fields, type);
   checkScheduleTypes(ctx, type);
+  if (type !== 'ondemand') checkScheduleRefs(ctx, type);
+}
+
+/**
+ * Activities of cron/timeseries pipelines need a schedule (own, from a parent or Default). Resources and data nodes
+ * may go without: the Developer Guide's own Schedule examples leave it off an Ec2Resource, which then follows the
+ * activity that uses it.
+ */
+function checkScheduleRefs(ctx: Ctx, type: ScheduleType): void {
+  for (const { id, d, fields } of ctx.typed()) {
+    if (d.kind !== 'activity' || fields.some((f) => f.key === 'schedule')) continue;
+    ctx.error(
+      id,
+      msg('MISSING_REQUIRED_FIELD', `'schedule' is required in a '${type}' pipeline; set it on the object, a parent or Default`),
+    );
+  }
 }
 
 /** ondemand must be on Default and the only scheduleType; lateAfterTimeout is not applied on demand. */

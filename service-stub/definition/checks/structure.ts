@@ -36,6 +36,8 @@ export function checkTypes(ctx: Ctx): void {
       if (id !== DEFAULT_ID && !ctx.parentTargets.has(id)) ctx.error(id, msg('MISSING_REQUIRED_FIELD', "'type' is required"));
     } else if (!getDescriptor(type)) {
       ctx.error(id, msg('INVALID_FIELD_VALUE', `'type' value ${q(type)} is not a known object type`));
+    } else if (getDescriptor(type)?.extension) {
+      ctx.warn(id, msg('NON_AWS_TYPE', `'type' value ${q(type)} is an extension of this server; AWS Data Pipeline would reject it`));
     }
   }
 }

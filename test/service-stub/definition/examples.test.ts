@@ -29,6 +29,12 @@ describe('definition: scheduler.md section 13 examples', () => {
     assert.ok(allErrors(strict).some((e) => e.startsWith('*myDbPassword: MISSING_PARAMETER_VALUE:')));
   });
 
+  for (const name of ['devguide-pig-activity.json', 'devguide-http-proxy.json', 'devguide-hive-copy-activity.json']) {
+    it(`Developer Guide example ${name} validates without errors`, () => {
+      assert.deepEqual(allErrors(validateDefinition(toInput(fixture(name)), { now: NOW })), []);
+    });
+  }
+
   it('the Developer Guide "Schedule from Parent reference" example validates', () => {
     const objects = [
       { id: 'Default', failureAndRerunMode: 'cascade', resourceRole: 'DataPipelineDefaultResourceRole', role: 'DataPipelineDefaultRole', pipelineLogUri: 's3://myLogsbucket', scheduleType: 'cron' },
@@ -57,6 +63,8 @@ describe('definition: scheduler.md section 13 examples', () => {
       { id: 'Ready', type: 'SqlPrecondition', database: { ref: 'Db' }, query: 'select 1' },
       { id: 'Act', type: 'ShellCommandActivity', command: 'true', precondition: { ref: 'Ready' } },
     ].map(obj);
-    assert.deepEqual(allErrors(validateDefinition({ objects })), []);
+    const r = validateDefinition({ objects });
+    assert.deepEqual(allErrors(r), []);
+    assert.ok(warningsOf(r, 'Ready').some((w) => w.startsWith('NON_AWS_TYPE:') && w.includes("'SqlPrecondition'")));
   });
 });

@@ -39,6 +39,18 @@ describe('definition: Schedule objects (scheduler.md 2.1)', () => {
   });
 });
 
+describe('definition: schedule references', () => {
+  it('activities need a schedule unless the pipeline is on demand; resources may follow their activity', () => {
+    const r = run({ Default: { schedule: undefined } }, [{ id: 'N', type: 'S3DataNode', directoryPath: 's3://b/p' }, { id: 'Ec2', type: 'Ec2Resource' }]);
+    assert.ok(has(errorsOf(r, 'Job'), 'MISSING_REQUIRED_FIELD:', "'schedule' is required in a 'cron' pipeline"));
+    assert.deepEqual(errorsOf(r, 'N'), []);
+    assert.deepEqual(errorsOf(r, 'Ec2'), []);
+    assert.deepEqual(errorsOf(r, 'Hourly'), [], 'a Schedule needs no schedule');
+    const od = run({ Default: { schedule: undefined, scheduleType: 'ondemand' } });
+    assert.ok(!has(errorsOf(od, 'Job'), "'schedule' is required"));
+  });
+});
+
 describe('definition: on-demand rules (scheduler.md 2.2)', () => {
   const onDemand = (extra: Parameters<typeof obj>[0][] = []) =>
     validateDefinition({

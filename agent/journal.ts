@@ -1,0 +1,101 @@
+/**
+ * The crash journal: an entry per attempt in progress, written before its child starts and removed once its
+ * outcome is safely in the outbox. It holds ids, pids and times only, never field values (they may hold
+ * passwords). After a crash or kill -9, recover() kills leftover process groups and turns each unfinished
+ * attempt into a FAILED report (errorId TaskRunnerRestarted) so the service retries it: nothing runs twice at once.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpawnedChild } from './executors/executor.js';
+import { ensureDir, readJsonDir, writeJsonAtomic } from './files.js';
+
+export interface JournalEntry {
+  taskId: string;
+  attemptId: string;
+  pipelineId: string;
+  startedAt: string;
+  children: SpawnedChild[];
+}
+
+export function journalKey(taskId: string): string {
+  return createHash('sha256').update(taskId).digest('hex').slice(0, 32);
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, to tell a reused pid from ours. */
+export function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const v = Number(rest[19]);
+    return Number.isFinite(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class Journal {
+  readonly dir: string;
+
+  constructor(outputDir: string) {
+    this.dir = ensureDir(join(outputDir, 'journal', 'attempts'));
+  }
+
+  begin(e: Omit<JournalEntry, 'children'>): void {
+    writeJsonAtomic(this.path(e.taskId), { ...e, children: [] } satisfies JournalEntry);
+  }
+
+  addChild(taskId: string, child: SpawnedChild): void {
+    const path = this.path(taskId);
+    let e: JournalEntry;
+    try {
+      e = JSON.parse(readFileSync(path, 'utf8')) as JournalEntry;
+    } catch {
+      return;
+    }
+    e.children.push(child);
+    writeJsonAtomic(path, e);
+  }
+
+  end(taskId: string): void {
+    rmSync(this.path(taskId), { force: true });
+  }
+
+  pending(): JournalEntry[] {
+    return readJsonDir<JournalEntry>(this.dir).map((x) => x.value);
+  }
+
+  /**
+   * Kill what an earlier run of the agent left behind. A group is killed only when its leader is gone or is
+   * still the process we started (same start time), never a stranger who got the pid.
+   */
+  killLeftovers(e: JournalEntry): number[] {
+    const killed: number[] = [];
+    for (const c of e.children) {
+      if (!groupAlive(c.pid)) continue;
+      const ticks = processStartTicks(c.pid);
+      if (ticks !== undefined && c.startTicks !== undefined && ticks !== c.startTicks) continue;
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+        killed.push(c.pid);
+      } catch {
+        // already gone
+      }
+    }
+    return killed;
+  }
+
+  private path(taskId: string): string {
+    return join(this.dir, `${journalKey(taskId)}.json`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Puts the attempt's command into `<tmpDir>/<attemptIdAlnumOnly>_command.sh` (taskrunner.md 1.6) and says how to
+ * run it: `<shell> <script> <scriptArgument...>`, so the arguments arrive as $1..$n and are never spliced into
+ * the text (taskrunner.md 5.6).
+ */
+import { access, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TaskFailure } from '../executors/executor.js';
+
+/** Bash first: the custom-AMI requirements list it and users' commands use bash-isms (taskrunner.md 2.6). */
+export const DEFAULT_SHELLS: readonly string[] = ['/bin/bash', '/bin/sh'];
+
+export function scriptFileName(attemptId: string): string {
+  return `${attemptId.replace(/[^A-Za-z0-9]/g, '')}_command.sh`;
+}
+
+/** The first executable shell of `candidates`; TaskFailure ShellNotFound when there is none. */
+export async function chooseShell(candidates: readonly string[] = DEFAULT_SHELLS): Promise<string> {
+  for (const shell of candidates) {
+    try {
+      await access(shell, constants.X_OK);
+      return shell;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new TaskFailure('ShellNotFound', `No shell to run the command: none of ${candidates.join(', ')} is executable on this host`);
+}
+
+/**
+ * Copies the script at `uri` to `dest`. The one place that knows URI schemes: S3 support is added here.
+ * Accepts file:// URIs and plain absolute paths.
+ */
+export async function fetchScript(uri: string, dest: string): Promise<void> {
+  let path: string;
+  if (/^s3n?:\/\//i.test(uri)) {
+    throw new TaskFailure('UnsupportedScriptUri', `scriptUri ${uri}: S3 script locations are not supported by this agent yet; use command, or a file:// URI`);
+  } else if (uri.startsWith('file://')) {
+    try {
+      path = fileURLToPath(uri);
+    } catch (err) {
+      throw new TaskFailure('InvalidScriptUri', `scriptUri ${uri} is not a valid file URI: ${(err as Error).message}`);
+    }
+  } else if (isAbsolute(uri)) {
+    path = uri;
+  } else {
+    throw new TaskFailure('UnsupportedScriptUri', `scriptUri ${uri}: only file:// URIs and absolute paths are supported`);
+  }
+  try {
+    await copyFile(path, dest);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new TaskFailure('ScriptUriNotReadable', `Cannot read scriptUri ${uri}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  }
+}
+
+export interface ScriptSource {
+  command?: string;
+  scriptUri?: string;
+  scriptArguments: readonly string[];
+}
+
+export interface PreparedScript {
+  shell: string;
+  scriptPath: string;
+  /** `[scriptPath, ...scriptArguments]`: the shell's arguments. */
+  args: string[];
+}
+
+export interface PrepareOptions {
+  attemptId: string;
+  tmpDir: string;
+  shells?: readonly string[];
+  fetch?: (uri: string, dest: string) => Promise<void>;
+}
+
+/** Writes (or fetches) the script, mode 0700, and picks the shell. Throws TaskFailure for unusable input. */
+export async function prepareScript(src: ScriptSource, o: PrepareOptions): Promise<PreparedScript> {
+  const hasCommand = src.command !== undefined && src.command.trim() !== '';
+  const hasUri = src.scriptUri !== undefined && src.scriptUri.trim() !== '';
+  if (hasCommand === hasUri) {
+    throw new TaskFailure(
+      'InvalidShellCommand',
+      hasCommand ? 'Both command and scriptUri are set; exactly one is allowed' : 'Neither command nor scriptUri is set; exactly one is required',
+    );
+  }
+  const shell = await chooseShell(o.shells);
+  await mkdir(o.tmpDir, { recursive: true, mode: 0o700 });
+  const scriptPath = join(o.tmpDir, scriptFileName(o.attemptId));
+  if (hasCommand) await writeFile(scriptPath, src.command as string, { mode: 0o700 });
+  else await (o.fetch ?? fetchScript)((src.scriptUri as string).trim(), scriptPath);
+  // writeFile's mode is cut by the umask and copyFile keeps the source's: set it explicitly.
+  await chmod(scriptPath, 0o700);
+  return { shell, scriptPath, args: [scriptPath, ...src.scriptArguments] };
+}

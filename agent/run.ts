@@ -1,0 +1,75 @@
+/**
+ * `taskrunner` with the jar's options: wires the configuration to the runner log, the Data Pipeline client and
+ * the Agent, and turns SIGTERM / SIGINT into a drain (a second signal stops running work at once).
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { AgentConfig } from './config.js';
+import { Agent } from './agent.js';
+import { createDataPipelineClient, clientProxy, resolveCredentials } from './client.js';
+import { executorFor } from './executors/registry.js';
+import { attemptPaths } from './logs/attempt-paths.js';
+import { createRedactor, startupSecrets } from './logs/redact.js';
+import { createRunnerLogger } from './logs/runner-log.js';
+import { sdkServiceApi } from './service-api.js';
+
+export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const redactor = createRedactor(startupSecrets(config, env));
+  const runnerLog = createRunnerLogger({
+    outputDir: config.outputDir,
+    workerGroup: config.workerGroup,
+    redactor,
+    journald: Boolean(env.JOURNAL_STREAM),
+    level: env.TASKRUNNER_LOG_LEVEL ?? 'info',
+  });
+  const log = runnerLog.logger.child({ logger: 'amazonaws.datapipeline.taskrunner.TaskRunner' });
+  log.info(`Logging to ${join(config.outputDir, 'logs')}`);
+  for (const w of config.warnings) log.warn(w);
+  const proxy = clientProxy(config);
+  log.info(
+    `worker group ${config.workerGroup}, ${config.tasks} task slot(s), endpoint ${config.endpoint}` +
+      `${proxy ? ` via proxy ${proxy.display}` : ''}, credentials from ${config.credentials?.source ?? 'the AWS default chain'}, runner id ${config.taskrunnerId}`,
+  );
+
+  const client = createDataPipelineClient(config, resolveCredentials(config));
+  const api = sdkServiceApi(client, {
+    workerGroup: config.workerGroup,
+    hostname: hostname(),
+    taskrunnerId: config.taskrunnerId,
+    pollTimeoutMs: config.pollTimeoutMs,
+  });
+  const agent = new Agent(
+    {
+      tasks: config.tasks,
+      outputDir: config.outputDir,
+      progressIntervalMs: config.progressIntervalMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      killGraceMs: config.killGraceMs,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      minPollIntervalMs: 1000,
+      flushTimeoutMs: 10_000,
+    },
+    {
+      api,
+      log,
+      slotLog: (slot) => runnerLog.logger.child({ slot, logger: 'amazonaws.datapipeline.taskrunner.TaskPoller' }),
+      executorFor,
+      paths: (task) => attemptPaths(config.outputDir, task),
+      env,
+    },
+  );
+
+  const stopped = new Promise<void>((resolve) => agent.on('state', (s) => s === 'stopped' && resolve()));
+  const onSignal = (sig: NodeJS.Signals) => void agent.stop(`${sig} received`);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  await agent.start();
+  await stopped;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  client.destroy();
+  log.info('task runner stopped');
+  await runnerLog.close();
+  return 0;
+}

@@ -1,0 +1,125 @@
+/**
+ * Figure: tasks dispatched per second. 8 pollers, each its own loop as a runner's worker would be:
+ * PollForTask -> ReportTaskProgress (the ack; measured with and without) -> SetTaskStatus FINISHED.
+ * 2,000 tasks (40 pipelines x 50 independent activities) are activated before timing starts.
+ */
+import { performance } from 'node:perf_hooks';
+import type { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
+import { PollForTaskCommand, ReportTaskProgressCommand, SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
+import { activateAll, benchClient, definePipelines } from './lib/client.js';
+import { log, ms, percentile, runFigure, table } from './lib/report.js';
+import { cpuSeconds, postgresCpuSeconds, startBenchServer, STORE_LABEL, STORES } from './lib/server-process.js';
+import type { StoreKind } from './lib/server-process.js';
+
+const POLLERS = 8;
+const PIPELINES = 40;
+const ACTIVITIES = 50;
+const TASKS = PIPELINES * ACTIVITIES;
+const TARGET_PG = 500;
+
+interface Run {
+  store: StoreKind;
+  ack: boolean;
+  tasksPerSec: number;
+  p50: number;
+  p99: number;
+  cpu: { server: number; client: number; postgres: number; wall: number };
+}
+
+async function drain(c: DataPipelineClient, workerGroup: string, ack: boolean, serverPid: number): Promise<Omit<Run, 'store' | 'ack'>> {
+  let started = 0;
+  const rtts: number[] = [];
+  const seen = new Set<string>();
+  const poller = async (i: number) => {
+    // Each poll is counted before it is sent; exactly TASKS polls go out, each finding a waiting task.
+    while (started < TASKS) {
+      started++;
+      const t0 = performance.now();
+      const { taskObject } = await c.send(new PollForTaskCommand({ workerGroup, hostname: `bench-${i}` }));
+      if (!taskObject?.taskId) throw new Error('PollForTask answered empty while tasks were waiting');
+      if (seen.has(taskObject.taskId)) throw new Error(`task ${taskObject.attemptId} handed out twice`);
+      seen.add(taskObject.taskId);
+      if (ack) {
+        const p = await c.send(new ReportTaskProgressCommand({ taskId: taskObject.taskId }));
+        if (p.canceled) throw new Error(`task ${taskObject.attemptId} canceled`);
+      }
+      await c.send(new SetTaskStatusCommand({ taskId: taskObject.taskId, taskStatus: 'FINISHED' }));
+      rtts.push(performance.now() - t0);
+    }
+  };
+  const cpu0 = { server: cpuSeconds(serverPid), client: process.cpuUsage(), postgres: postgresCpuSeconds() };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: POLLERS }, (_, i) => poller(i)));
+  const wall = (performance.now() - t0) / 1000;
+  const clientCpu = process.cpuUsage(cpu0.client);
+  if (rtts.length !== TASKS) throw new Error(`${rtts.length} of ${TASKS} tasks completed`);
+  rtts.sort((a, b) => a - b);
+  return {
+    tasksPerSec: TASKS / wall,
+    p50: percentile(rtts, 50),
+    p99: percentile(rtts, 99),
+    cpu: {
+      server: cpuSeconds(serverPid) - cpu0.server,
+      client: (clientCpu.user + clientCpu.system) / 1e6,
+      postgres: postgresCpuSeconds() - cpu0.postgres,
+      wall,
+    },
+  };
+}
+
+async function measureStore(store: StoreKind): Promise<Run[]> {
+  const server = await startBenchServer(store, { pollWaitS: 10 });
+  const c = benchClient(server.url, 16);
+  try {
+    const runs: Run[] = [];
+    for (const ack of [true, false]) {
+      const wg = ack ? 'bench-ack' : 'bench-noack';
+      log(`${store}: defining and activating ${PIPELINES} pipelines x ${ACTIVITIES} activities (${wg})`);
+      const ids = await definePipelines(c, { count: PIPELINES, activities: ACTIVITIES, workerGroup: wg, prefix: wg });
+      await activateAll(c, ids);
+      log(`${store}: ${POLLERS} pollers draining ${TASKS} tasks${ack ? ' with ReportTaskProgress' : ''}`);
+      const r = await drain(c, wg, ack, server.pid);
+      log(`${store}: ${r.tasksPerSec.toFixed(0)} tasks/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
+      runs.push({ store, ack, ...r });
+    }
+    return runs;
+  } finally {
+    c.destroy();
+    await server.stop();
+  }
+}
+
+void runFigure(async () => {
+  const runs: Run[] = [];
+  for (const store of STORES) runs.push(...(await measureStore(store)));
+  const pgAck = runs.find((r) => r.store === 'postgres' && r.ack) as Run;
+  const body = [
+    `${TASKS} tasks (${PIPELINES} on-demand pipelines x ${ACTIVITIES} independent ShellCommandActivities, activated before timing), ` +
+      `drained by ${POLLERS} concurrent pollers, each its own loop: PollForTask, ReportTaskProgress once (the ack a real runner sends; ` +
+      `"without ack" leaves it out), SetTaskStatus FINISHED. Round trip = poll sent to SetTaskStatus answered. ` +
+      `CPU columns are seconds used during the drain by the server process, the client (bench) process and all PostgreSQL processes.`,
+    '',
+    table(
+      ['store', 'ack', 'tasks/s', 'p50 round trip', 'p99 round trip', 'wall s', 'server CPU s', 'client CPU s', 'PostgreSQL CPU s'],
+      runs.map((r) => [
+        STORE_LABEL[r.store],
+        r.ack ? 'with' : 'without',
+        r.tasksPerSec.toFixed(0),
+        ms(r.p50),
+        ms(r.p99),
+        r.cpu.wall.toFixed(1),
+        r.cpu.server.toFixed(1),
+        r.cpu.client.toFixed(1),
+        r.store === 'postgres' ? r.cpu.postgres.toFixed(1) : '-',
+      ]),
+    ),
+    '',
+    `Target: ${TARGET_PG} tasks/s or more on PostgreSQL (with the ack): ${pgAck.tasksPerSec >= TARGET_PG ? 'met' : 'missed'}.`,
+  ].join('\n');
+  return {
+    name: 'server-dispatch',
+    title: 'Tasks dispatched per second',
+    body,
+    targets: [{ what: `${TARGET_PG}+ tasks/s on PostgreSQL with the ack (got ${pgAck.tasksPerSec.toFixed(0)})`, met: pgAck.tasksPerSec >= TARGET_PG }],
+  };
+});
