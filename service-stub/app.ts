@@ -76,7 +76,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.keepAliveTimeout = 95_000; // longer than a held poll, so pollers reuse their connection
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 8188, opts.host ?? '127.0.0.1', () => resolve());
+    // Node's default accept backlog (511) overflows when a fleet of runners (re)connects at once, and each dropped
+    // SYN costs its runner a 1-3 s retransmit; the kernel still caps this at net.core.somaxconn.
+    server.listen({ port: opts.port ?? 8188, host: opts.host ?? '127.0.0.1', backlog: 4096 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const host = opts.host ?? '127.0.0.1';

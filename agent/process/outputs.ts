@@ -10,6 +10,27 @@ import { finished } from 'node:stream/promises';
 import { OutputFileError } from './errors.js';
 import { TailBuffer } from './tail-buffer.js';
 
+/**
+ * mkdir -p that cannot spin: Node 20's `mkdir(..., { recursive: true })` loops forever where creating a directory
+ * fails with ENOENT although its parent exists (e.g. under /proc), and these paths come from users.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    await makeDirs(parent);
+    try {
+      await mkdir(dir); // once more, and only once
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+    }
+  }
+}
+
 interface Sink {
   path: string;
   stream: Writable;
@@ -34,7 +55,7 @@ export class OutputFan {
     try {
       for (const path of unique) {
         try {
-          await mkdir(dirname(path), { recursive: true });
+          await makeDirs(dirname(path));
           handles.push(await open(path, 'a'));
         } catch (err) {
           const e = err as NodeJS.ErrnoException;

@@ -57,7 +57,8 @@ function conditions(selectors: Selector[]): Condition[] {
     const field = sel.fieldName ?? '';
     const type = (sel.operator?.type ?? '').toUpperCase();
     const where = `query.selectors.${i + 1}`;
-    if (!(field in COLUMNS)) {
+    // Own keys only: `'toString' in COLUMNS` is true and would put a function's source into the SQL.
+    if (!Object.hasOwn(COLUMNS, field)) {
       throw new InvalidRequestException(`${where}: field '${field}' cannot be queried; use one of ${Object.keys(COLUMNS).join(', ')}`);
     }
     let values = sel.operator?.values ?? [];

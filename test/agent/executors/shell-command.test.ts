@@ -56,7 +56,7 @@ describe('agent/executors ShellCommandActivity / ShellCommandPrecondition', () =
     const f = failed(await activity.execute(testContext(dir, { type: 'ShellCommandActivity', command })));
     assert.equal(f.errorId, 'NonZeroExit');
     assert.equal(f.errorMessage, 'Command exited with status 3: first\nboom: disk on fire');
-    assert.match(f.errorStackTrace ?? '', /StdError \(30 bytes\)/);
+    assert.match(f.errorStackTrace ?? '', /StdError \(25 bytes\)/);
     assert.match(f.errorStackTrace ?? '', /line 300 of stdout$/);
     assert.equal(f.errorStackTrace?.length, 1024);
   });

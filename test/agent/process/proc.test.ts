@@ -1,5 +1,9 @@
-/** /proc parsing and the tail buffer. */
+/** /proc parsing, the tail buffer and makeDirs. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeDirs } from '../../../agent/process/outputs.js';
 import { parseProcStat, processStartTicks } from '../../../agent/process/proc.js';
 import { TailBuffer } from '../../../agent/process/tail-buffer.js';
 
@@ -32,5 +36,19 @@ describe('agent/process/proc and tail-buffer', () => {
     const u = new TailBuffer(7);
     u.push(Buffer.from('ééééé'));
     assert.equal(u.text(), 'ééé');
+  });
+});
+
+describe('agent/process/outputs makeDirs', () => {
+  it('creates nested directories, accepts existing ones, and fails (not hangs) where ENOENT repeats', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tr-mk-'));
+    try {
+      await makeDirs(join(dir, 'a', 'b', 'c'));
+      await makeDirs(join(dir, 'a', 'b'));
+      assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
+      await assert.rejects(makeDirs('/proc/no/such/dir'), { code: 'ENOENT' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -121,7 +121,7 @@ for (const store of STORES) {
     it('refuses a pipeline beyond maxPipelines, but an idempotent repeat still answers', async () => {
       const c = server.client();
       const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push((await c.send(new CreatePipelineCommand({ name: `lim${i}`, uniqueId: 'u' }))).pipelineId);
+      for (let i = 0; i < 3; i++) ids.push((await c.send(new CreatePipelineCommand({ name: `lim${i}`, uniqueId: 'u' }))).pipelineId ?? '');
       const err = await expectError(c.send(new CreatePipelineCommand({ name: 'lim3', uniqueId: 'u' })), 'InvalidRequestException');
       assert.match(err.message, /limit/i);
       const again = await c.send(new CreatePipelineCommand({ name: 'lim0', uniqueId: 'u' }));

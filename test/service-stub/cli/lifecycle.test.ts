@@ -42,8 +42,11 @@ describe('aws datapipeline (CLI v2) lifecycle', function () {
   async function poll(): Promise<NonNullable<TaskOut['taskObject']>> {
     for (let i = 0; i < 5; i++) {
       const out = await json<TaskOut>('poll-for-task', '--worker-group', 'wg-local', '--hostname', 'cli-host', '--cli-read-timeout', '100');
-      // The id must survive the CLI's own argument parser as `--task-id <id>` (a leading '-' would not).
-      if (out.taskObject) return assert.match(out.taskObject.taskId, /^[A-Za-z0-9]/), out.taskObject;
+      if (out.taskObject) {
+        // The id must survive the CLI's own argument parser as `--task-id <id>` (a leading '-' would not).
+        assert.match(out.taskObject.taskId, /^[A-Za-z0-9]/);
+        return out.taskObject;
+      }
     }
     throw new Error('no task for wg-local after 5 polls');
   }
@@ -130,7 +133,6 @@ describe('aws datapipeline (CLI v2) lifecycle', function () {
     // The default output is list-runs' own fixed-width table (it indexes @componentParent directly).
     const table = await runDatapipeline(server.url, ['list-runs', '--pipeline-id', pipelineId], { output: 'default' });
     assert.equal(table.code, 0, table.stderr);
-    console.log(table.stdout);
     for (const c of COMPONENTS) assert.match(table.stdout, new RegExp(`^\\s+\\d+\\.\\s+${c}\\s+\\S+\\s+FINISHED\\s*$`, 'm'), table.stdout);
 
     const rows = await json<RunRow[]>('list-runs', '--pipeline-id', pipelineId);
