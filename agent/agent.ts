@@ -84,7 +84,7 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   async start(): Promise<void> {
     this.setState('recovering');
-    this.recover();
+    await this.recover();
     void Promise.allSettled(this.outbox.resendPending());
     this.heartbeat.start();
     this.setState('running');
@@ -105,9 +105,9 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   /** Unfinished attempts of an earlier run: kill what is left of them and report them FAILED for a retry. */
-  private recover(): void {
+  private async recover(): Promise<void> {
     for (const e of this.journal.pending()) {
-      const killed = this.journal.killLeftovers(e);
+      const killed = await this.journal.killLeftovers(e);
       this.d.log.warn(
         `attempt ${e.attemptId} of ${e.pipelineId} was running when the agent stopped unexpectedly${killed.length ? `; killed its leftover process group ${killed.join(', ')}` : ''}; reporting it FAILED so the service retries it`,
       );

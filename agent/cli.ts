@@ -58,7 +58,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = p
     }
     throw e;
   }
-  for (const w of config.warnings) io.err(`taskrunner: warning: ${w}\n`);
+  // config.warnings are runAgent's to log (once, in the runner log and so on stdout too).
   const code = await runAgent(config);
   return typeof code === 'number' ? code : 0;
 }

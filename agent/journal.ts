@@ -9,6 +9,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpawnedChild } from './executors/executor.js';
 import { ensureDir, readJsonDir, writeJsonAtomic } from './files.js';
+import { groupAlive, processGone, processStartTicks, signalGroup } from './process/proc.js';
+
+export { processStartTicks };
 
 export interface JournalEntry {
   taskId: string;
@@ -20,28 +23,6 @@ export interface JournalEntry {
 
 export function journalKey(taskId: string): string {
   return createHash('sha256').update(taskId).digest('hex').slice(0, 32);
-}
-
-/** Field 22 of /proc/<pid>/stat: when the process started, to tell a reused pid from ours. */
-export function processStartTicks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const v = Number(rest[19]);
-    return Number.isFinite(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class Journal {
@@ -79,18 +60,14 @@ export class Journal {
    * Kill what an earlier run of the agent left behind. A group is killed only when its leader is gone or is
    * still the process we started (same start time), never a stranger who got the pid.
    */
-  killLeftovers(e: JournalEntry): number[] {
+  async killLeftovers(e: JournalEntry): Promise<number[]> {
     const killed: number[] = [];
     for (const c of e.children) {
-      if (!groupAlive(c.pid)) continue;
-      const ticks = processStartTicks(c.pid);
+      if (!(await groupAlive(c.pid))) continue;
+      // A live leader with another start time is a stranger who got the pid: leave its group alone.
+      const ticks = processGone(c.pid) ? undefined : processStartTicks(c.pid);
       if (ticks !== undefined && c.startTicks !== undefined && ticks !== c.startTicks) continue;
-      try {
-        process.kill(-c.pid, 'SIGKILL');
-        killed.push(c.pid);
-      } catch {
-        // already gone
-      }
+      if (signalGroup(c.pid, 'SIGKILL')) killed.push(c.pid);
     }
     return killed;
   }

@@ -25,6 +25,7 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
   const log = runnerLog.logger.child({ logger: 'amazonaws.datapipeline.taskrunner.TaskRunner' });
   log.info(`Logging to ${join(config.outputDir, 'logs')}`);
   for (const w of config.warnings) log.warn(w);
+  if (config.logUri) log.warn(`--logUri ${config.logUri} is accepted, but this build does not upload logs to S3 yet; they stay in ${join(config.outputDir, 'logs')}`);
   const proxy = clientProxy(config);
   log.info(
     `worker group ${config.workerGroup}, ${config.tasks} task slot(s), endpoint ${config.endpoint}` +
@@ -46,7 +47,7 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       killGraceMs: config.killGraceMs,
-      backoff: { baseMs: 1000, maxMs: 60_000 },
+      backoff: { baseMs: envMs(env.TASKRUNNER_BACKOFF_BASE_MS, 1000), maxMs: envMs(env.TASKRUNNER_BACKOFF_MAX_MS, 60_000) },
       minPollIntervalMs: 1000,
       flushTimeoutMs: 10_000,
     },
@@ -72,4 +73,13 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
   log.info('task runner stopped');
   await runnerLog.close();
   return 0;
+}
+
+/**
+ * Undocumented knobs for the API retry backoff (tests shrink it so a simulated outage heals in a second);
+ * anything but a positive number means the default.
+ */
+function envMs(v: string | undefined, def: number): number {
+  const n = Number(v);
+  return v !== undefined && Number.isFinite(n) && n > 0 ? n : def;
 }

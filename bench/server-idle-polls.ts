@@ -42,7 +42,11 @@ async function startHolding(store: StoreKind): Promise<{ finished: Promise<Run> 
     await server.stop();
   };
   try {
-    await c.send(new ListPipelinesCommand({})); // one request first, so "idle" means a server that has served
+    // One request first, so "idle" means a server that has served; its own client, closed, so that every poll
+    // below needs a new connection and the server's socket count shows each of them.
+    const warm = benchClient(server.url, 1);
+    await warm.send(new ListPipelinesCommand({}));
+    warm.destroy();
     await sleep(1000);
     const rssIdleKb = server.rssKb();
     const socketsIdle = server.socketCount();

@@ -14,6 +14,7 @@ import type { Services } from './core/services.js';
 import { makeServices } from './core/services.js';
 import { createHttpServer } from './http/server.js';
 import { SigV4Verifier } from './http/sigv4.js';
+import { Throttle } from './http/throttle.js';
 import { tick } from './scheduler/tick.js';
 import { WAKE_CHANNEL } from './store/db.js';
 import { openStore } from './store/open.js';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   tickMs?: number;
   logger?: Logger;
   accountId?: string;
+  /** Called once per answered request with the operation, HTTP status and error code (tests count calls). */
+  onRequest?(operation: string, status: number, errorCode: string | undefined): void;
 }
 
 export interface RunningServer {
@@ -72,7 +75,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const keys = opts.keys;
   const verifier = new SigV4Verifier((id) => (Object.hasOwn(keys, id) ? keys[id] : undefined), () => Date.now());
   const shutdown = new AbortController();
-  const server = createHttpServer({ services, verifier, shutdown: shutdown.signal });
+  const server = createHttpServer({
+    services,
+    verifier,
+    shutdown: shutdown.signal,
+    throttle: limits.throttle ? new Throttle(limits.throttle) : undefined,
+    onRequest: opts.onRequest,
+  });
   server.keepAliveTimeout = 95_000; // longer than a held poll, so pollers reuse their connection
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

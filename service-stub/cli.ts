@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { startServer } from './app.js';
 import { ensureGeneratedKeys, KeysFileError, readKeysFile } from './core/keys.js';
 import { createLogger } from './core/logger.js';
+import { AWS_THROTTLE_RATES } from './http/throttle.js';
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     .option('relaxed-limits', { type: 'boolean', default: false, describe: 'Allow seconds in periods and lift the time minimums (development)' })
     .option('max-pipelines', { type: 'number', default: 100, describe: 'Pipelines per account (AWS default 100)' })
     .option('max-objects', { type: 'number', default: 100, describe: 'Objects per pipeline (AWS default 100)' })
+    .option('throttle', { type: 'boolean', default: false, describe: 'Answer ThrottlingException past the AWS per-account rates (api.md 1.8)' })
     .option('region', { type: 'string', default: 'us-east-1', describe: 'Region this endpoint reports' })
     .option('log-level', { type: 'string', default: 'info', choices: ['error', 'warn', 'info', 'debug'] })
     .check((a) => {
@@ -50,12 +52,14 @@ async function main(): Promise<void> {
     databaseUrl: argv['database-url'],
     keys,
     pollWaitMs: argv['poll-wait'] * 1000,
-    limits: { relaxed: argv['relaxed-limits'], maxPipelines: argv['max-pipelines'], maxObjectsPerPipeline: argv['max-objects'] },
+    limits: { relaxed: argv['relaxed-limits'], maxPipelines: argv['max-pipelines'], maxObjectsPerPipeline: argv['max-objects'],
+      throttle: argv.throttle ? AWS_THROTTLE_RATES : undefined,
+    },
     region: argv.region,
     logger: log,
   });
   const store = argv['database-url'] ? 'PostgreSQL' : `embedded store in ${dataDir}`;
-  log.info(`store: ${store}${argv['relaxed-limits'] ? '; relaxed limits' : ''}`);
+  log.info(`store: ${store}${argv['relaxed-limits'] ? '; relaxed limits' : ''}${argv.throttle ? '; AWS request rates enforced' : ''}`);
   process.stdout.write(`datapipe-server listening on ${server.url}\n`);
 
   let stopping = false;

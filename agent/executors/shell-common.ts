@@ -41,7 +41,13 @@ export type OutputTarget = { kind: 'local'; path: string } | { kind: 'remote'; u
 
 export function outputTarget(value: string): OutputTarget {
   const v = value.trim();
-  if (v.startsWith('file://')) return { kind: 'local', path: fileURLToPath(v) };
+  if (v.startsWith('file://')) {
+    try {
+      return { kind: 'local', path: fileURLToPath(v) };
+    } catch (err) {
+      throw new TaskFailure('InvalidOutputPath', `${value} is not a usable file URI: ${(err as Error).message}`);
+    }
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return { kind: 'remote', uri: v };
   // Under a workerGroup a local path is allowed (taskrunner.md 2.6); relative ones resolve against our CWD.
   return { kind: 'local', path: resolve(v) };
@@ -89,6 +95,7 @@ export async function runShell(ctx: ExecutionContext, o: ShellRunOptions = {}): 
     onSpawn: (child) => ctx.onSpawn(child),
     timing: o.timing,
   });
+  ctx.log.info(result.aborted ? `Command stopped: ${String(result.abortReason)}` : `Command ${endedHow(result)}`);
   if (!result.groupGone) ctx.log.error(`Process group ${result.pid} still has live processes after SIGKILL; leaving them`);
   if (result.leftoversKilled) ctx.log.warn(`Background processes of the command outlived it and were killed (group ${result.pid})`);
   for (const e of result.outputErrors) ctx.log.error(`Writing command output failed: ${e}`);
@@ -129,16 +136,19 @@ export function stackTrace(ctx: ExecutionContext, run: ShellRun): string {
 /** The outcome of a run the abort signal ended, by why it fired. */
 export function abortedOutcome(run: ShellRun, ctx: ExecutionContext): Outcome {
   const r = run.result;
-  const killed = r.pid === undefined ? 'the command was not started' : `its process group was killed${r.escalated ? ` (SIGKILL after ignoring SIGTERM for ${ctx.killGraceMs} ms)` : ''}`;
+  const killed =
+    r.pid === undefined
+      ? 'the command was not started'
+      : `the command's process group was killed${r.escalated ? ` (SIGKILL after it ignored SIGTERM for ${ctx.killGraceMs} ms)` : ''}`;
   const reason = r.abortReason;
   const text = reason instanceof Error ? reason.message : String(reason);
   switch (abortReasonCode(reason)) {
     case 'AttemptTimeout':
-      return { status: 'FAILED', errorId: 'AttemptTimeout', errorMessage: `The command ran past the attempt's timeout (${text}); ${killed}` };
+      return { status: 'FAILED', errorId: 'AttemptTimeout', errorMessage: `The attempt timed out (${text}); ${killed}` };
     case 'ShuttingDown':
       return { status: 'FAILED', errorId: 'TaskRunnerShutdown', errorMessage: `Task Runner shut down before the command finished; ${killed}` };
     case 'Canceled':
-      // Not reported (the service canceled it); recorded for the local log only.
+      // Not reported (the service canceled it); kept for the local log only.
       return { status: 'FAILED', errorId: 'Canceled', errorMessage: `The attempt was canceled; ${killed}` };
     default:
       return { status: 'FAILED', errorId: 'Aborted', errorMessage: `The attempt was aborted (${text}); ${killed}` };

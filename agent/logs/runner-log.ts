@@ -110,9 +110,17 @@ export function formatLine(info: Logform.TransformableInfo, workerGroup: string,
   const loggerName = typeof info.logger === 'string' ? info.logger : 'amazonaws.datapipeline.taskrunner.TaskRunnerService';
   const message = typeof info.message === 'string' ? info.message : JSON.stringify(info.message);
   const meta: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(info)) if (!PLACED.has(k)) meta[k] = v;
+  let metaStack: string | undefined;
+  for (const [k, v] of Object.entries(info)) {
+    if (PLACED.has(k) || v === undefined) continue;
+    if (v instanceof Error) {
+      meta[k] = `${v.name}: ${v.message}`;
+      metaStack ??= v.stack;
+    } else meta[k] = v;
+  }
   const extra = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
-  const stack = typeof info.stack === 'string' && !message.includes(info.stack) ? `\n${info.stack}` : '';
+  const stackText = typeof info.stack === 'string' ? info.stack : metaStack;
+  const stack = stackText && !message.includes(stackText) ? `\n${stackText}` : '';
   const body = `[${name}] (${thread}) ${pipelineId} ${loggerName}: ${message}${extra}${stack}`;
   return journald ? `<${prio}>${body}` : `${log4jTime(typeof info.timestamp === 'number' ? info.timestamp : Date.now())} ${body}`;
 }

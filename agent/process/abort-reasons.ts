@@ -6,8 +6,8 @@
 /** The attempt ran longer than its `attemptTimeout`; the agent enforces it locally (agents.md E.5). */
 export class AttemptTimeout extends Error {
   readonly code = 'AttemptTimeout';
-  constructor(readonly timeout?: string) {
-    super(timeout ? `attempt exceeded its attemptTimeout of ${timeout}` : 'attempt exceeded its attemptTimeout');
+  constructor(message = 'the attempt exceeded its attemptTimeout') {
+    super(message);
     this.name = 'AttemptTimeout';
   }
 }

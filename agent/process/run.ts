@@ -78,6 +78,7 @@ class GroupKiller {
   started = false;
   killedAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(
     private readonly pgid: number,
@@ -85,7 +86,7 @@ class GroupKiller {
   ) {}
 
   start(): void {
-    if (this.started) return;
+    if (this.started || this.disposed) return;
     this.started = true;
     signalGroup(this.pgid, 'SIGTERM');
     this.timer = setTimeout(() => this.kill(), this.graceMs);
@@ -93,12 +94,14 @@ class GroupKiller {
 
   kill(): void {
     clearTimeout(this.timer);
-    if (this.killedAt !== undefined) return;
+    if (this.killedAt !== undefined || this.disposed) return;
     this.killedAt = Date.now();
     signalGroup(this.pgid, 'SIGKILL');
   }
 
+  /** After this, nothing is sent: the group is gone and its id may belong to someone else. */
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
   }
 }
@@ -204,6 +207,8 @@ export async function runProcess(o: RunOptions): Promise<RunResult> {
     childExited = true;
     const killerWasStarted = killer.started;
     const groupGone = await waitGroupGone(pid, killer, timing);
+    // Now, not later: once the group is gone its id may be reused, and a late SIGKILL would hit a stranger.
+    killer.dispose();
     await closeOutputs();
     result = {
       pid,

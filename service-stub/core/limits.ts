@@ -1,3 +1,5 @@
+import type { ThrottleRates } from '../http/throttle.js';
+
 /** Service limits (api.md 5.6, scheduler.md 11). AWS values by default; --relaxed-limits lifts the time minimums. */
 export interface Limits {
   /** Period values may use seconds; retryDelay / schedule period / lateAfterTimeout minimums do not apply. */
@@ -17,6 +19,8 @@ export interface Limits {
   readonly defaultMaximumRetries: number;
   readonly defaultRetryDelayMs: number;
   readonly maxBodyBytes: number;
+  /** Per-operation token buckets answering ThrottlingException (api.md 1.8); undefined = no throttling. */
+  readonly throttle: ThrottleRates | undefined;
 }
 
 export const AWS_LIMITS: Limits = {
@@ -35,4 +39,6 @@ export const AWS_LIMITS: Limits = {
   defaultRetryDelayMs: 10 * 60_000,
   // EvaluateExpression takes up to 20 MiB of expression text.
   maxBodyBytes: 22 * 1024 * 1024,
+  // Off unless asked for (--throttle): a self-hosted control plane has no reason to slow its own runners.
+  throttle: undefined,
 };

@@ -17,6 +17,7 @@ import type { OperationName } from '../../protocol/shapes.js';
 import { OPERATION_REGISTRY } from '../api/registry.js';
 import type { Services } from '../core/services.js';
 import type { SigV4Verifier } from './sigv4.js';
+import type { Throttle } from './throttle.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -25,6 +26,10 @@ export interface HttpServerDeps {
   verifier: SigV4Verifier;
   /** Aborted on shutdown: held polls answer at once. */
   shutdown: AbortSignal;
+  /** Token buckets per operation; absent = no throttling. */
+  throttle?: Throttle;
+  /** Called once per answered request (tests count calls and errors). */
+  onRequest?(operation: string, status: number, errorCode: string | undefined): void;
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<string> {
@@ -75,6 +80,7 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
       send(res, status, requestId, body);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.debug(`${opName} ${status}${err ? ' ' + err.code : ''} ${ms.toFixed(1)}ms`, { requestId });
+      deps.onRequest?.(opName, status, err?.code);
     };
     void (async () => {
       try {
@@ -88,6 +94,8 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
           throw new UnknownOperationException(`Unknown operation '${target}'`);
         }
         const caller = await verifier.verify({ method: req.method, path: req.url ?? '/', headers: req.headers, body });
+        // After authentication (AWS answers bad keys before throttling), before any work; one account per server.
+        deps.throttle?.take(services.accountId, opName);
         const input = validateInput(op.input, parseBody(body));
         const ac = new AbortController();
         const abort = () => ac.abort();

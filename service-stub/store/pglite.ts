@@ -1,31 +1,45 @@
 import { mkdirSync } from 'node:fs';
 import type { Db, Queryable, Row } from './db.js';
 
-/** The embedded store: PGlite (Postgres in WebAssembly) in a data directory. One process owns it. */
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
+/** What the embedded store is opened from: a data directory, a fresh in-memory database, or a dumped image. */
+export type PgliteSource = { dataDir: string } | { memory: true; image?: Blob };
+
+export interface PgliteDb extends Db {
+  /** A tarball of the whole database (used to clone a migrated in-memory store quickly). */
+  dump(): Promise<Blob>;
+}
+
+/** The embedded store: PGlite (Postgres in WebAssembly). One process owns it. */
+export async function openPglite(source: PgliteSource): Promise<PgliteDb> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir ?? 'memory://');
-  const q: Queryable = {
+  let pg;
+  if ('dataDir' in source) {
+    mkdirSync(source.dataDir, { recursive: true });
+    pg = await PGlite.create(source.dataDir);
+  } else {
+    pg = source.image ? await PGlite.create({ loadDataDir: source.image }) : await PGlite.create('memory://');
+  }
+  return {
+    kind: 'pglite',
     async query<R extends Row>(sql: string, params?: readonly unknown[]) {
       return (await pg.query<R>(sql, params as unknown[])).rows;
     },
-  };
-  return {
-    kind: 'pglite',
-    query: q.query,
     async tx(fn) {
-      return pg.transaction(async (t) =>
-        fn({
+      return pg.transaction(async (t) => {
+        const q: Queryable = {
           async query<R extends Row>(sql: string, params?: readonly unknown[]) {
             return (await t.query<R>(sql, params as unknown[])).rows;
           },
-        }),
-      );
+        };
+        return fn(q);
+      });
     },
     async listen(channel, onPayload) {
       const unlisten = await pg.listen(channel, onPayload);
       return async () => unlisten();
+    },
+    async dump() {
+      return (await pg.dumpDataDir('none')) as Blob;
     },
     async close() {
       await pg.close();

@@ -1,5 +1,28 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, Row } from './db.js';
+
+/**
+ * Statements with parameters run as named prepared statements, so each pooled connection parses and plans a
+ * statement once instead of on every call (most of PostgreSQL's work per query on the dispatch path). The SQL
+ * texts come from the code, so they are few; the caps keep generated texts (multi-row inserts) from piling up
+ * in every connection's plan cache.
+ */
+const MAX_PREPARED = 400;
+const MAX_PREPARED_SQL = 4000;
+const statementNames = new Map<string, string>();
+
+function toQuery(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  if (!values?.length || sql.length > MAX_PREPARED_SQL) return { text: sql, values };
+  let name = statementNames.get(sql);
+  if (!name) {
+    if (statementNames.size >= MAX_PREPARED) return { text: sql, values };
+    name = `dp_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values };
+}
 
 /** PostgreSQL through `pg`: several server processes may share one database. */
 export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
@@ -24,7 +47,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
   return {
     kind: 'postgres',
     async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-      return (await pool.query<R>(sql, params as unknown[])).rows;
+      return (await pool.query<R>(toQuery(sql, params))).rows;
     },
     async tx(fn) {
       const client = await pool.connect();
@@ -32,7 +55,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
         await client.query('BEGIN');
         const q: Queryable = {
           async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-            return (await client.query<R>(sql, params as unknown[])).rows;
+            return (await client.query<R>(toQuery(sql, params))).rows;
           },
         };
         const out = await fn(q);

@@ -37,7 +37,7 @@ describe('agent e2e: shell pipeline against the control plane', () => {
 
   it('runs a dependency chain with a precondition and reports each outcome', async () => {
     const c = server.client();
-    const { pipelineId } = await c.send(new CreatePipelineCommand({ name: 'e2e', uniqueId: 'e2e-1' }));
+    const pipelineId = (await c.send(new CreatePipelineCommand({ name: 'e2e', uniqueId: 'e2e-1' }))).pipelineId as string;
     const put = await c.send(
       new PutPipelineDefinitionCommand({
         pipelineId,
@@ -62,7 +62,7 @@ describe('agent e2e: shell pipeline against the control plane', () => {
       const field = (k: string) => b?.fields?.find((f) => f.key === k)?.stringValue;
       assert.equal(field('errorId'), 'NonZeroExit');
       assert.match(field('errorMessage') ?? '', /3/);
-      const a = d.pipelineObjects?.find((o) => o.id?.startsWith('@A_')) ;
+      const a = d.pipelineObjects?.find((o) => o.id?.startsWith('@A_'));
       const logDir = join(agent.outputDir, 'logs', pipelineId, 'A', a!.fields!.find((f) => f.key === '@instanceParent')!.refValue!, a!.id!);
       assert.equal(readFileSync(join(logDir, 'StdOutput'), 'utf8'), 'hello big world\n');
       assert.equal(readFileSync(join(logDir, 'StdError'), 'utf8'), 'err\n');

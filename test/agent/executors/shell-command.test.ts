@@ -1,6 +1,6 @@
 /** ShellCommandActivity and ShellCommandPrecondition end to end with real shells. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Outcome } from '../../../agent/executors/executor.js';
@@ -33,7 +33,7 @@ async function printedPid(path: string): Promise<number> {
     }
     const m = text.match(/pid (\d+)/);
     if (m) return Number(m[1]);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 2)); // a poll of the file the child writes, not a wait for time to pass
   }
 }
 
@@ -88,6 +88,15 @@ describe('agent/executors ShellCommandActivity / ShellCommandPrecondition', () =
     const bad = testContext(dir, { type: 'ShellCommandActivity', command: 'echo x', stdout: '/proc/no/such/out' });
     assert.equal(failed(await activity.execute(bad)).errorId, 'OutputFileError');
     assert.equal(bad.spawned.length, 0);
+    const badUri = testContext(dir, { type: 'ShellCommandActivity', command: 'echo x', stderr: 'file://otherhost/x' });
+    assert.equal(failed(await activity.execute(badUri)).errorId, 'InvalidOutputPath');
+  });
+
+  it('FAILED OutputWriteFailed when the command succeeded but its output could not all be written', async function () {
+    if (!existsSync('/dev/full')) this.skip();
+    const f = failed(await activity.execute(testContext(tempDir(), { type: 'ShellCommandActivity', command: 'echo data', stdout: '/dev/full' })));
+    assert.equal(f.errorId, 'OutputWriteFailed');
+    assert.match(f.errorMessage, /\/dev\/full: .*ENOSPC/);
   });
 
   it('precondition: exit 0 is FINISHED (met), non-zero is FALSE (not met) with the reason', async () => {
@@ -98,7 +107,7 @@ describe('agent/executors ShellCommandActivity / ShellCommandPrecondition', () =
   });
 
   const aborts = [
-    { reason: new AttemptTimeout('1 hour'), errorId: 'AttemptTimeout', text: /timeout \(attempt exceeded its attemptTimeout of 1 hour\); its process group was killed/ },
+    { reason: new AttemptTimeout('attemptTimeout of 1 hour reached'), errorId: 'AttemptTimeout', text: /^The attempt timed out \(attemptTimeout of 1 hour reached\); the command's process group was killed$/ },
     { reason: new ShuttingDown(), errorId: 'TaskRunnerShutdown', text: /shut down/ },
     { reason: new Canceled(), errorId: 'Canceled', text: /canceled/ },
   ];

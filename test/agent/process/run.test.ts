@@ -1,6 +1,6 @@
 /** runProcess with real child processes: exit status, output files, tails, spawn errors and group killing. */
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Canceled } from '../../../agent/process/abort-reasons.js';
 import { OutputFileError, SpawnError } from '../../../agent/process/errors.js';
@@ -41,6 +41,18 @@ describe('agent/process/run: runProcess', () => {
     // A second run appends.
     await runProcess(o);
     assert.equal(readFileSync(tee, 'utf8'), 'to-out\nto-out\n');
+  });
+
+  it('keeps running and reports it when an output file fails while writing (disk full)', async function () {
+    if (!existsSync('/dev/full')) this.skip();
+    const dir = tempDir();
+    const r = await runProcess(
+      shOptions(dir, 'head -c 200000 /dev/zero; echo done >&2', new AbortController().signal, { stdoutFiles: [join(dir, 'StdOutput'), '/dev/full'] }),
+    );
+    assert.equal(r.exitCode, 0);
+    assert.equal(statSync(join(dir, 'StdOutput')).size, 200000);
+    assert.equal(r.outputErrors.length, 1);
+    assert.match(r.outputErrors[0], /^\/dev\/full: .*ENOSPC/);
   });
 
   it('streams 50 MB of output to the file and keeps only the last 4 KB', async () => {

@@ -131,6 +131,35 @@ for (const store of STORES) {
       await finish(c, t.taskId);
     });
 
+    it('parameterValues given at activation override the stored ones for that run only', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createPipeline(c);
+      const put = await c.send(
+        new PutPipelineDefinitionCommand({
+          pipelineId,
+          pipelineObjects: toPipelineObjects([ondemandDefault(wg), shell('A', { command: 'echo #{myWord} #{myCount}' })]),
+          parameterObjects: [
+            { id: 'myWord', attributes: [{ key: 'type', stringValue: 'String' }] },
+            { id: 'myCount', attributes: [{ key: 'type', stringValue: 'Integer' }, { key: 'default', stringValue: '1' }] },
+          ],
+          parameterValues: [{ id: 'myWord', stringValue: 'stored' }],
+        }),
+      );
+      assert.equal(put.errored, false, JSON.stringify(put.validationErrors));
+      await expectError(
+        c.send(new ActivatePipelineCommand({ pipelineId, parameterValues: [{ id: 'myCount', stringValue: 'many' }] })),
+        'InvalidRequestException',
+      );
+      await c.send(new ActivatePipelineCommand({ pipelineId, parameterValues: [{ id: 'myWord', stringValue: 'given' }] }));
+      const t1 = await pollFor(c, wg, 'A');
+      assert.equal(field(t1.objects?.[t1.attemptId], 'command'), 'echo given 1');
+      await finish(c, t1.taskId);
+      await c.send(new ActivatePipelineCommand({ pipelineId }));
+      const t2 = await pollFor(c, wg, 'A');
+      assert.equal(field(t2.objects?.[t2.attemptId], 'command'), 'echo stored 1');
+      await finish(c, t2.taskId);
+    });
+
     it('DescribeObjects takes 100 ids in one call', async () => {
       const wg = uniq('wg');
       const objects = [ondemandDefault(wg), ...Array.from({ length: 99 }, (_, i) => shell(`A${String(i).padStart(2, '0')}`))];

@@ -1,6 +1,7 @@
 /** PollForTask, ReportTaskProgress, ReportTaskRunnerHeartbeat and the ack timeout, through the SDK. */
 import assert from 'node:assert/strict';
 import {
+  ActivatePipelineCommand,
   DeactivatePipelineCommand,
   DeletePipelineCommand,
   PollForTaskCommand,
@@ -26,7 +27,9 @@ import {
   ondemandDefault,
   poll,
   pollFor,
+  queryIds,
   shell,
+  statusOf,
   uniq,
 } from './helpers.js';
 
@@ -48,12 +51,21 @@ for (const store of STORES) {
 
     it('hands a task to exactly one of several concurrent pollers', async () => {
       const wg = uniq('wg');
-      const pollers = Array.from({ length: 5 }, () => c.send(new PollForTaskCommand({ workerGroup: wg, hostname: 'h' })));
-      await createAndActivate(c, [ondemandDefault(wg), shell('A')]);
-      const results = await Promise.all(pollers);
-      const got = results.filter((r) => r.taskObject);
-      assert.equal(got.length, 1, 'exactly one poller gets the task');
-      await finish(c, got[0].taskObject?.taskId as string);
+      const polls = () => Promise.all(Array.from({ length: 5 }, () => c.send(new PollForTaskCommand({ workerGroup: wg, hostname: 'h' }))));
+      // Already waiting: five pollers race for it.
+      const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A')]);
+      const raced = (await polls()).filter((r) => r.taskObject);
+      assert.equal(raced.length, 1, 'exactly one poller gets the task');
+      await finish(c, raced[0].taskObject?.taskId as string);
+      // Arriving while they are held (a new run): at most one is woken with it. Under load the 200 ms hold
+      // may end before the activation commits; then the task must still be there for the next poll.
+      const held = polls();
+      await c.send(new ActivatePipelineCommand({ pipelineId }));
+      const woken = (await held).filter((r) => r.taskObject);
+      assert.ok(woken.length <= 1, `${woken.length} pollers got the same task`);
+      const t = woken[0]?.taskObject ?? (await pollFor(c, wg, 'A'));
+      await finish(c, t.taskId as string);
+      assert.equal(await poll(c, wg), undefined);
     });
 
     it('hands several tasks to concurrent pollers without duplicates', async () => {
@@ -63,6 +75,38 @@ for (const store of STORES) {
       const attempts = results.flatMap((r) => (r.taskObject?.attemptId ? [r.taskObject.attemptId] : []));
       assert.equal(attempts.length, 3);
       assert.equal(new Set(attempts).size, 3);
+    });
+
+    it('concurrent runners drain a fan-out/fan-in pipeline, each attempt handed out once', async () => {
+      const wg = uniq('wg');
+      const mids = Array.from({ length: 8 }, (_, i) => shell(`M${i}`, { dependsOn: { ref: 'Start' } }));
+      const pipelineId = await createAndActivate(c, [
+        ondemandDefault(wg),
+        shell('Start'),
+        ...mids,
+        shell('End', { dependsOn: mids.map((m) => ({ ref: m.id as string })) }),
+      ]);
+      const handed: string[] = [];
+      const runner = async () => {
+        // Stop after two empty polls in a row: the work is drained (or stuck, which the asserts below catch).
+        for (let empty = 0; empty < 2; ) {
+          const t = await poll(c, wg);
+          if (!t?.taskId) {
+            empty++;
+            continue;
+          }
+          empty = 0;
+          handed.push(t.attemptId as string);
+          await finish(c, t.taskId);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, runner));
+      assert.equal(handed.length, 10, handed.join(' '));
+      assert.equal(new Set(handed).size, 10);
+      assert.match(handed[0], /^@Start_/);
+      assert.match(handed[9], /^@End_/);
+      const st = await statusOf(c, pipelineId, await queryIds(c, pipelineId, 'INSTANCE'));
+      assert.deepEqual(new Set(Object.values(st)), new Set(['FINISHED']));
     });
 
     it("never hands out another worker group's task (case-sensitive)", async () => {

@@ -91,6 +91,40 @@ for (const store of STORES) {
       assert.equal(await instanceStatus(c, pipelineId, 'B'), 'FINISHED');
     });
 
+    it('TRY_CANCEL and MARK_FINISHED named by attempt id act on its instance; the runner is told', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+      const t = await pollFor(c, wg, 'A');
+      await ack(c, t.taskId);
+      await set(pipelineId, [t.attemptId], 'MARK_FINISHED');
+      assert.equal(await instanceStatus(c, pipelineId, 'A'), 'FINISHED');
+      assert.equal(await ack(c, t.taskId), true, 'the running attempt is canceled');
+      const tb = await pollFor(c, wg, 'B');
+      await ack(c, tb.taskId);
+      await set(pipelineId, [tb.attemptId], 'TRY_CANCEL');
+      assert.equal(await instanceStatus(c, pipelineId, 'B'), 'CANCELED');
+      assert.equal(await ack(c, tb.taskId), true);
+      // The runner's late final word changes nothing.
+      await c.send(new SetTaskStatusCommand({ taskId: tb.taskId, taskStatus: 'FINISHED' }));
+      assert.equal(await instanceStatus(c, pipelineId, 'B'), 'CANCELED');
+    });
+
+    it('RERUN after retries: attempt numbers continue past the earlier ones', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A', { maximumRetries: '1', retryDelay: '1 seconds' })]);
+      await fail(c, (await pollFor(c, wg, 'A')).taskId);
+      server.clock.advance(2000);
+      await server.tick();
+      const t2 = await pollFor(c, wg, 'A');
+      assert.match(t2.attemptId, /_Attempt=2$/);
+      await fail(c, t2.taskId);
+      assert.equal(await instanceStatus(c, pipelineId, 'A'), 'FAILED');
+      await set(pipelineId, [await instanceOf(c, pipelineId, 'A')], 'RERUN');
+      const t3 = await pollFor(c, wg, 'A');
+      assert.match(t3.attemptId, /_Attempt=3$/);
+      await finish(c, t3.taskId);
+    });
+
     it('MARK_FINISHED on a failed instance lets its dependents proceed', async () => {
       const wg = uniq('wg');
       const pipelineId = await createAndActivate(c, [

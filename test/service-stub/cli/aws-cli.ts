@@ -2,8 +2,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { ParameterObject, ParameterValue, PipelineObject } from '../../../protocol/shapes.js';
-import { TEST_KEY, toPipelineObjects } from '../../support/server.js';
+import { TEST_KEY } from '../../support/server.js';
 
 const execFileP = promisify(execFile);
 
@@ -74,30 +73,4 @@ export interface DefinitionFile {
   objects: Record<string, unknown>[];
   parameters?: Record<string, unknown>[];
   values?: Record<string, string | string[]>;
-}
-
-/** The API body the CLI's translator builds from a definition file (api.md 6.2), for calls that take API shapes. */
-export function definitionFileToApi(file: DefinitionFile): {
-  pipelineObjects: PipelineObject[];
-  parameterObjects?: ParameterObject[];
-  parameterValues?: ParameterValue[];
-} {
-  const parameterObjects = file.parameters?.map((p) => {
-    const { id, ...rest } = p as { id: string } & Record<string, unknown>;
-    const attributes = Object.keys(rest)
-      .sort()
-      .flatMap((key) => {
-        const v = rest[key];
-        return (Array.isArray(v) ? v : [v]).map((item) => ({ key, stringValue: item as string }));
-      });
-    return { id, attributes };
-  });
-  const parameterValues = file.values
-    ? Object.entries(file.values).flatMap(([id, v]) => (Array.isArray(v) ? v : [v]).map((stringValue) => ({ id, stringValue })))
-    : undefined;
-  return {
-    pipelineObjects: toPipelineObjects(file.objects),
-    ...(parameterObjects && { parameterObjects }),
-    ...(parameterValues && { parameterValues }),
-  };
 }

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { fromDefinitionFile } from '../../../protocol/definition-file.js';
 import { startTestServer } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
 import type { DefinitionFile } from './aws-cli.js';
-import { datapipelineJson, definitionFileToApi, requireAwsCliV2, runDatapipeline } from './aws-cli.js';
+import { datapipelineJson, requireAwsCliV2, runDatapipeline } from './aws-cli.js';
 
 const COMPONENTS = ['WriteGreeting', 'GreetingWritten', 'ReadGreeting', 'StampDate', 'Cleanup'];
 const EXAMPLE = fileURLToPath(new URL('../../../examples/ondemand-shell.json', import.meta.url));
@@ -82,7 +83,7 @@ describe('aws datapipeline (CLI v2) lifecycle', function () {
     assert.deepEqual(got.parameters, file.parameters);
 
     // validate-pipeline-definition takes API shapes; --cli-input-json carries the translated body.
-    const body = { pipelineId, ...definitionFileToApi(file) };
+    const body = { pipelineId, ...fromDefinitionFile(file) };
     const valid = await json<{ errored: boolean }>('validate-pipeline-definition', '--cli-input-json', JSON.stringify(body));
     assert.equal(valid.errored, false);
     const broken = { pipelineId, pipelineObjects: [...body.pipelineObjects, { id: 'Bad', name: 'Bad', fields: [{ key: 'dependsOn', refValue: 'Nowhere' }] }] };

@@ -9,7 +9,7 @@ export const FUZZ_WORKER_GROUP = 'wg-fuzz';
 
 /** Ids objects get; refs also point at `Nowhere`, which no object has. */
 const IDS = ['Default', 'A', 'B', 'C', 'D', 'S', 'P', 'N'];
-const REF_TARGETS = [...IDS, 'Nowhere', 'default', ''];
+const REF_TARGETS = [...IDS, 'Nowhere', 'default'];
 const PARAM_IDS = ['myA', 'myB', '*myC', 'myList', 'notMy', 'myA '];
 
 const TYPE_NAMES = DESCRIPTORS.map((d) => d.type);
@@ -17,7 +17,7 @@ const ALL_FIELDS = [...new Set(DESCRIPTORS.flatMap((d) => [...knownFields(d)]))]
 const REF_FIELDS = new Set(DESCRIPTORS.flatMap((d) => Object.keys(d.refs)));
 const EXTRA_FIELDS = ['@status', '@id', '*password', 'unknownField', 'parent', 'dependsOn', 'scheduleType', 'failureAndRerunMode'];
 
-const EXPRESSIONS = [
+export const EXPRESSIONS: readonly string[] = [
   '#{myA}',
   '#{*myC}',
   '#{myList}',
@@ -45,7 +45,7 @@ const EXPRESSIONS = [
   '${notAnExpression}',
 ];
 
-const PERIODS = ['15 minutes', '1 day', '2 hours', '1 seconds', '0 minutes', '-1 hours', '1000000000 years', '1.5 days', 'daily', 'bogus', ''];
+const PERIODS = ['15 minutes', '1 day', '2 hours', '1 seconds', '0 minutes', '-1 hours', '1000000000 years', '1.5 days', 'daily', 'bogus'];
 const DATES = ['2026-01-01T00:00:00', '2026-02-30T00:00:00', '9999-12-31T23:59:59', '0000-01-01T00:00:00', 'yesterday', '2026-01-01'];
 const WORDS = ['ondemand', 'cron', 'timeseries', 'cascade', 'none', 'true', 'false', 'CASCADE', 'FIRST_ACTIVATION_DATE_TIME', 'echo hi', 's3://b/k', '0', '-1', '3', '1e9', 'NaN'];
 
@@ -53,7 +53,7 @@ const textValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...EXPRESSIONS) },
   { weight: 2, arbitrary: fc.constantFrom(...PERIODS, ...DATES, ...WORDS) },
   { weight: 1, arbitrary: fc.constantFrom(...TRICKY_STRINGS) },
-  { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
   { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...EXPRESSIONS)).map(([a, b]) => `echo ${a} ${b}`) },
 );
 
@@ -62,8 +62,10 @@ type Field = { key: string; stringValue?: string; refValue?: string };
 const field = (keys: readonly string[]): fc.Arbitrary<Field> =>
   fc.constantFrom(...keys).chain((key) =>
     fc.oneof(
-      { weight: REF_FIELDS.has(key) ? 4 : 1, arbitrary: fc.constantFrom(...REF_TARGETS).map((refValue) => ({ key, refValue })) },
-      { weight: REF_FIELDS.has(key) ? 1 : 4, arbitrary: textValue.map((stringValue) => ({ key, stringValue })) },
+      // An empty value is refused outright (400, nothing stored): rare, or it would hide every other check.
+      { weight: 1, arbitrary: fc.constantFrom({ key, stringValue: '' }, { key, refValue: '' }) },
+      { weight: REF_FIELDS.has(key) ? 40 : 10, arbitrary: fc.constantFrom(...REF_TARGETS).map((refValue) => ({ key, refValue })) },
+      { weight: REF_FIELDS.has(key) ? 10 : 40, arbitrary: textValue.map((stringValue) => ({ key, stringValue })) },
     ),
   );
 
@@ -71,7 +73,7 @@ const field = (keys: readonly string[]): fc.Arbitrary<Field> =>
 const pipelineObject: fc.Arbitrary<PipelineObject> = fc
   .tuple(
     fc.constantFrom(...IDS),
-    fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...TYPE_NAMES) }, { weight: 1, arbitrary: fc.constantFrom('NoSuchType', 'shellcommandactivity', '') }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...TYPE_NAMES) }, { weight: 1, arbitrary: fc.constantFrom('NoSuchType', 'shellcommandactivity') }, { weight: 1, arbitrary: fc.constant(undefined) }),
   )
   .chain(([id, type]) => {
     const d = DESCRIPTORS.find((x) => x.type === type);
@@ -113,29 +115,61 @@ export interface FuzzDefinition {
   parameterValues?: ParameterValue[];
 }
 
-/** Half the time the runnable skeleton plus random objects and fields (so activation is reached), half pure chaos. */
-export const definition: fc.Arbitrary<FuzzDefinition> = fc
-  .record(
-    {
-      plausible: fc.boolean(),
-      objects: fc.array(pipelineObject, { maxLength: 8 }),
-      extraFields: fc.array(fc.tuple(fc.constantFrom('Default', 'A', 'B'), field([...ALL_FIELDS, ...EXTRA_FIELDS])), { maxLength: 3 }),
-      parameterObjects: fc.array(parameterObject, { maxLength: 4 }),
-      parameterValues: fc.array(parameterValue, { maxLength: 4 }),
-    },
-    { requiredKeys: ['plausible', 'objects', 'extraFields'] },
-  )
-  .map(({ plausible, objects, extraFields, parameterObjects, parameterValues }) => {
-    let pipelineObjects = objects;
-    if (plausible) {
-      const base = skeleton.map((o) => ({ ...o, fields: [...o.fields] }));
-      for (const [id, f] of extraFields) base.find((o) => o.id === id)?.fields.push(f);
-      // Random objects may not replace the skeleton's ids, so most plausible definitions stay valid.
-      pipelineObjects = [...base, ...objects.filter((o) => !['Default', 'A', 'B'].includes(o.id as string))];
-    }
+/** Chaos: anything from the lists above; most of these are refused, in every way the validator knows. */
+const chaos: fc.Arbitrary<FuzzDefinition> = fc.record(
+  {
+    pipelineObjects: fc.array(pipelineObject, { maxLength: 8 }),
+    parameterObjects: fc.array(parameterObject, { maxLength: 4 }),
+    parameterValues: fc.array(parameterValue, { maxLength: 4 }),
+  },
+  { requiredKeys: ['pipelineObjects'] },
+);
+
+/** Shell steps and preconditions wired to each other at random (dependsOn chains, cycles, self-references). */
+const shellObject: fc.Arbitrary<PipelineObject> = fc
+  .record({
+    id: fc.constantFrom('C', 'D', 'P', 'N'),
+    precondition: fc.boolean(),
+    command: textValue,
+    refs: fc.array(fc.tuple(fc.constantFrom('dependsOn', 'dependsOn', 'precondition', 'parent'), fc.constantFrom('A', 'B', 'B', 'C', 'D', 'P', 'N')), { maxLength: 2 }),
+  })
+  .map(({ id, precondition, command, refs }) => ({
+    id,
+    name: id,
+    fields: [
+      { key: 'type', stringValue: precondition ? 'ShellCommandPrecondition' : 'ShellCommandActivity' },
+      { key: 'command', stringValue: command },
+      ...refs.map(([key, refValue]) => ({ key, refValue })),
+    ],
+  }));
+
+const declared: ParameterObject[] = [
+  { id: 'myA', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'hello' }] },
+  { id: '*myC', attributes: [{ key: 'type', stringValue: 'Integer' }, { key: 'optional', stringValue: 'true' }] },
+  { id: 'myList', attributes: [{ key: 'isArray', stringValue: 'true' }, { key: 'default', stringValue: 'x' }, { key: 'default', stringValue: 'y' }] },
+];
+
+/** Plausible: a runnable skeleton with random fields, shell objects and declared parameters, so activation is reached. */
+const plausible: fc.Arbitrary<FuzzDefinition> = fc
+  .record({
+    extraFields: fc.array(fc.tuple(fc.constantFrom('Default', 'A', 'B'), field([...ALL_FIELDS, ...EXTRA_FIELDS])), { maxLength: 2 }),
+    objects: fc.uniqueArray(shellObject, { maxLength: 3, selector: (o) => o.id }),
+    values: fc.array(
+      fc.oneof(
+        fc.tuple(fc.constantFrom('myA', 'myList'), fc.constantFrom('1', 'abc', 'two words', '#{myA}', "it's")),
+        fc.tuple(fc.constant('*myC'), fc.constantFrom('1', '-42', '007')),
+      ),
+      { maxLength: 3 },
+    ),
+  })
+  .map(({ extraFields, objects, values }) => {
+    const base = skeleton.map((o) => ({ ...o, fields: [...(o.fields ?? [])] }));
+    for (const [id, f] of extraFields) base.find((o) => o.id === id)?.fields.push(f);
     return {
-      pipelineObjects,
-      ...(parameterObjects && { parameterObjects }),
-      ...(parameterValues && { parameterValues }),
+      pipelineObjects: [...base, ...objects],
+      parameterObjects: declared,
+      parameterValues: values.map(([id, stringValue]) => ({ id, stringValue })),
     };
   });
+
+export const definition: fc.Arbitrary<FuzzDefinition> = fc.oneof(plausible, chaos);

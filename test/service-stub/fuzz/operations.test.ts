@@ -18,6 +18,7 @@ import { startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
 import type { Pools } from './arbitraries.js';
 import { bodyFor, FUZZ_SEED } from './arbitraries.js';
+import { EXPRESSIONS } from './definition-arbitraries.js';
 import { assertAlive, assertWellFormed, signedCall } from './wire.js';
 
 /** 19 operations x 22 runs: a little over 400 requests, each followed by a liveness check. */
@@ -79,7 +80,7 @@ describe('fuzz: hostile bodies for every operation', function () {
       type: ['EQ', 'REF_EQ', 'LE', 'GE', 'BETWEEN', 'ShellCommandActivity'],
       key: ['type', 'command', 'dependsOn', 'scheduleType', 'workerGroup', 'parent', '@status', 'errorId'],
       refValue: ['A0', 'B', 'Default', 'Missing'],
-      expression: ['#{@scheduledStartTime}', "#{format(@scheduledStartTime,'YYYY-MM-dd')}", '#{node.command}', '#{1 +}', '#{'],
+      expression: [...EXPRESSIONS, '#{1 +}', '#{@scheduledStartTime}', 'plain text'],
       marker: ['', 'eyJ4IjoxfQ', 'bnVsbA', 'WzFd'],
     };
   });
