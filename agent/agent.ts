@@ -155,8 +155,11 @@ export class Agent extends EventEmitter<AgentEvents> {
    */
   stop(reason = 'stop requested'): Promise<void> {
     if (this.stopping) {
-      this.d.log.warn(`${reason} again: stopping running tasks now`);
+      // Already flushing: undelivered reports stay on disk for the next start, so stop waiting for the service.
+      const flushing = this.state === 'stopping';
+      this.d.log.warn(`${reason} again: ${flushing ? 'not waiting for undelivered statuses any longer' : 'stopping running tasks now'}`);
       this.hardStop.abort();
+      if (flushing) this.outboxStop.abort();
       return this.stopping;
     }
     this.stopping = (async () => {
@@ -171,8 +174,12 @@ export class Agent extends EventEmitter<AgentEvents> {
       await Promise.allSettled(this.pollers);
       this.setState('stopping');
       this.heartbeat.stop();
-      const flushed = await this.outbox.flush(this.o.flushTimeoutMs);
-      if (!flushed) this.d.log.warn('some final statuses could not be delivered yet; they are kept on disk and sent at the next start');
+      if (this.outbox.pending) {
+        this.d.log.info(`waiting up to ${Math.round(this.o.flushTimeoutMs / 1000)} s to deliver ${this.outbox.pending} final status(es); a second signal stops waiting`);
+      }
+      await this.outbox.flush(this.o.flushTimeoutMs);
+      // Counted on disk: a flush cut short by a second signal settles without having delivered anything.
+      if (this.outbox.undelivered) this.d.log.warn('some final statuses could not be delivered yet; they are kept on disk and sent at the next start');
       this.outboxStop.abort();
       this.setState('stopped');
     })();

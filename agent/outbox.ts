@@ -3,7 +3,7 @@
  * once the service took it (or refused it for good), so a control plane that is down for a while, or an agent
  * restart, loses nothing.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'winston';
 import { retryForever } from './backoff.js';
@@ -48,6 +48,11 @@ export class Outbox {
 
   get pending(): number {
     return this.inFlight.size;
+  }
+
+  /** Reports still on disk: not delivered yet (by this run or an earlier one). */
+  get undelivered(): number {
+    return readdirSync(this.dir).filter((f) => f.endsWith('.json')).length;
   }
 
   /** Wait for deliveries in flight, at most `ms`. Undelivered reports stay on disk for the next start. */

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeMachine, writeSection } from './lib/doc.js';
+import { describeMachine, loadAverage, writeSection } from './lib/doc.js';
 import type { FigureResult } from './lib/report.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -28,6 +28,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const loadAtStart = loadAverage();
   const tmp = mkdtempSync(join(tmpdir(), 'dp-bench-results-'));
   const results: FigureResult[] = [];
   const failed: string[] = [];
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   }
 
   if (results.length) {
-    const machine = await describeMachine();
+    const machine = { ...(await describeMachine()), load: `${loadAtStart} at the start, ${loadAverage()} at the end` };
     for (const component of new Set(results.map((r) => componentOf(r.name)))) {
       const notesFile = join(BENCH_DIR, 'notes', `${component}.md`);
       writeSection(

@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { startServer } from './app.js';
 import { ensureGeneratedKeys, KeysFileError, readKeysFile } from './core/keys.js';
 import { createLogger } from './core/logger.js';
+import { DataDirInUseError } from './store/data-dir-lock.js';
 import { AWS_THROTTLE_RATES } from './http/throttle.js';
 
 async function main(): Promise<void> {
@@ -30,7 +31,16 @@ async function main(): Promise<void> {
       if (a['database-url'] && !/^postgres(ql)?:\/\//.test(a['database-url'])) {
         throw new Error(`--database-url must start with postgres:// or postgresql://`);
       }
+      // Otherwise `--max-objects abc` starts a server whose limit (NaN) refuses nothing.
+      for (const o of ['max-pipelines', 'max-objects'] as const) {
+        if (!Number.isInteger(a[o]) || a[o] < 1) throw new Error(`--${o} must be a whole number of at least 1, not ${a[o]}`);
+      }
       return true;
+    })
+    // A bad command line exits 2 like the other startup errors below (yargs' own default is 1).
+    .fail((msg: string | null, err: Error | undefined) => {
+      process.stderr.write(`datapipe-server: ${msg ?? err?.message ?? 'bad command line'}\nRun datapipe-server --help for the options.\n`);
+      process.exit(2);
     })
     .strict()
     .help()
@@ -85,7 +95,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  const msg = err instanceof KeysFileError ? err.message : ((err as Error).stack ?? String(err));
+  const msg = err instanceof KeysFileError || err instanceof DataDirInUseError ? err.message : ((err as Error).stack ?? String(err));
   process.stderr.write(`datapipe-server: ${msg}\n`);
   process.exit(2);
 });

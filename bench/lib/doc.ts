@@ -28,6 +28,12 @@ export interface Machine {
   memory: string;
   node: string;
   postgres: string;
+  /** 1-minute load averages seen when the run started and ended: other work on the machine shows here. */
+  load?: string;
+}
+
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 }
 
 export async function describeMachine(): Promise<Machine> {
@@ -85,6 +91,7 @@ export function writeSection(
     '',
     `- ${machine.cores} cores (\`nproc\`), ${machine.cpu}, ${machine.memory} of memory`,
     `- Node ${machine.node}, ${machine.postgres}`,
+    ...(machine.load ? [`- 1-minute load average ${machine.load} (anything above what the benchmark itself adds is other work on the machine)`] : []),
     '',
     `The machine has only ${machine.cores} cores, shared by the benchmark client (the AWS SDK), the server process and ` +
       `PostgreSQL; every figure is lower than it would be with each on cores of its own.`,

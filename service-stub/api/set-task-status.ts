@@ -3,9 +3,9 @@ import { formatDateTime } from '../../protocol/datetime.js';
 import { InvalidRequestException, PipelineDeletedException, TaskNotFoundException } from '../../protocol/errors.js';
 import { lockPipeline } from '../core/services.js';
 import type { Tx } from '../core/services.js';
-import { attemptFailed, finishInstance } from '../scheduler/transitions.js';
+import { attemptFailed, finishRunningInstance } from '../scheduler/transitions.js';
 import { preconditionFalse } from '../scheduler/precondition.js';
-import type { ObjectRow } from '../store/objects.js';
+import type { ObjectRow, RuntimeExtras } from '../store/objects.js';
 import { byTaskId, getObject, updateObject } from '../store/objects.js';
 import { defineOperation } from './operation.js';
 
@@ -54,6 +54,12 @@ export const setTaskStatus = defineOperation<In, Record<string, never>>({
           `The status of the task for attempt ${a.object_id} was already set to ${recorded}; it cannot be set again to ${input.taskStatus}`,
         );
       }
+      if (a.status === 'RUNNING' && input.taskStatus === 'FINISHED') {
+        // The common case, on the dispatch hot path: the report is recorded by the same statement that settles.
+        tx.services.log.info(`attempt ${a.object_id} of ${a.pipeline_id}: FINISHED`);
+        await finishAttempt(tx, a, { reportedStatus: input.taskStatus });
+        return {};
+      }
       await updateObject(tx.q, a, { fields: { reportedStatus: input.taskStatus } });
       // Already settled by the service (canceled, timed out): the report is recorded and changes nothing.
       if (a.status === 'RUNNING') await settle(tx, a, input);
@@ -71,21 +77,22 @@ async function settle(tx: Tx, a: ObjectRow, input: In): Promise<void> {
   const errorMessage = input.errorMessage?.replace(UNSTORABLE, '\uFFFD');
   const err = { errorId: input.errorId, errorMessage, errorStackTrace: input.errorStackTrace };
   tx.services.log.info(`attempt ${a.object_id} of ${a.pipeline_id}: ${input.taskStatus}${input.errorId ? ` (${input.errorId})` : ''}`);
-  if (input.taskStatus === 'FINISHED') {
-    await updateObject(tx.q, a, {
-      status: 'FINISHED',
-      actual_end: formatDateTime(tx.now),
-      ack_deadline: null,
-      progress_deadline: null,
-      attempt_deadline: null,
-    });
-    const inst = await getObject(tx.q, a.pipeline_id, a.instance_id as string, true);
-    if (inst && inst.status === 'RUNNING') await finishInstance(tx, inst);
-    return;
-  }
+  if (input.taskStatus === 'FINISHED') return finishAttempt(tx, a);
   if (input.taskStatus === 'FALSE' && a.kind === 'precondition') return preconditionFalse(tx, a);
   if (input.taskStatus === 'FALSE') {
     err.errorMessage = `${a.kind} ${a.component_id} reported FALSE, which only preconditions may report` + (err.errorMessage ? `: ${err.errorMessage}` : '');
   }
   await attemptFailed(tx, a, err);
+}
+
+async function finishAttempt(tx: Tx, a: ObjectRow, fields?: RuntimeExtras): Promise<void> {
+  await updateObject(tx.q, a, {
+    status: 'FINISHED',
+    actual_end: formatDateTime(tx.now),
+    ack_deadline: null,
+    progress_deadline: null,
+    attempt_deadline: null,
+    fields,
+  });
+  await finishRunningInstance(tx, a.pipeline_id, a.instance_id as string);
 }

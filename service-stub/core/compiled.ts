@@ -34,8 +34,15 @@ export class CompiledDefinition {
     return f;
   }
 
+  /**
+   * The first value, with `#{myParam}` references replaced by the parameter's value: the service itself reads these
+   * fields (workerGroup, maximumRetries, periods, ...), and parameters are substituted before anything else
+   * (scheduler.md 10). Without this a `"workerGroup": "#{myWorkerGroup}"` routed tasks to that literal text.
+   */
   value(id: string, key: string): string | undefined {
-    return firstValue(this.fields(id), key);
+    const v = firstValue(this.fields(id), key);
+    if (v === undefined || !v.includes('#{') || this.params.size === 0) return v;
+    return v.replace(PARAM_REF, (whole, name: string) => this.params.get(name)?.[0] ?? whole);
   }
 
   values(id: string, key: string): string[] {
@@ -57,6 +64,9 @@ export class CompiledDefinition {
     return [...this.byId.keys()];
   }
 }
+
+/** `#{myX}` or `#{*myX}` alone inside the braces: a parameter reference, not a larger expression. */
+const PARAM_REF = /#\{\s*(\*?my[^\s{}()'".,]*)\s*\}/g;
 
 /** Values given at activation replace stored values of the same id. */
 function mergeValues(stored: ParameterValue[], extra: ParameterValue[]): ParameterValue[] {

@@ -10,7 +10,12 @@ interface Waiter<T> {
   settle(v: T | undefined): void;
   fail(err: unknown): void;
   done: boolean;
+  /** A claim for this waiter is in flight. */
+  claiming: boolean;
 }
+
+/** Claims one process runs at once for one worker group (each holds a store connection while it runs). */
+const CLAIMS_AT_ONCE = 4;
 
 export class Dispatcher<T = unknown> {
   private readonly groups = new Map<string, Waiter<T>[]>();
@@ -48,6 +53,7 @@ export class Dispatcher<T = unknown> {
       const waiter: Waiter<T> = {
         claim,
         done: false,
+        claiming: false,
         settle: (v) => {
           if (waiter.done) return;
           finish();
@@ -90,6 +96,12 @@ export class Dispatcher<T = unknown> {
     if (!list.length) this.groups.delete(group);
   }
 
+  /**
+   * Claims for up to CLAIMS_AT_ONCE waiters run together: each is its own transaction (mostly waiting on the
+   * store's commit), and SKIP LOCKED keeps them from taking the same task, so one group's pollers are not
+   * served one commit at a time. A pass ends when a claim comes back empty (no more work), unless a wake-up
+   * arrived meanwhile.
+   */
   private async drain(group: string): Promise<void> {
     if (this.draining.get(group) !== undefined) {
       this.draining.set(group, true); // run once more when the current pass ends
@@ -98,25 +110,11 @@ export class Dispatcher<T = unknown> {
     this.draining.set(group, false);
     try {
       for (;;) {
-        const list = this.groups.get(group);
-        const w = list?.find((x) => !x.done);
-        if (!w) break;
-        let task: T | undefined;
-        try {
-          task = await w.claim();
-        } catch (err) {
-          w.fail(err); // e.g. the store is down: this poll answers with the error
-          continue;
-        }
-        if (task !== undefined) {
-          const target = w.done ? this.groups.get(group)?.find((x) => !x.done) : w;
-          if (target) {
-            target.settle(task);
-            continue;
-          }
-          await this.release(task);
-          break;
-        }
+        const batch = (this.groups.get(group) ?? []).filter((x) => !x.done).slice(0, CLAIMS_AT_ONCE);
+        if (!batch.length) break;
+        for (const w of batch) w.claiming = true;
+        const found = await Promise.all(batch.map((w) => this.claimFor(group, w)));
+        if (found.every(Boolean)) continue;
         if (this.draining.get(group)) {
           this.draining.set(group, false);
           continue;
@@ -126,5 +124,27 @@ export class Dispatcher<T = unknown> {
     } finally {
       this.draining.delete(group);
     }
+  }
+
+  /** One waiter's claim; false when there was no task. A task whose poll ended meanwhile goes to another waiter. */
+  private async claimFor(group: string, w: Waiter<T>): Promise<boolean> {
+    let task: T | undefined;
+    try {
+      task = await w.claim();
+    } catch (err) {
+      w.claiming = false;
+      w.fail(err); // e.g. the store is down: this poll answers with the error
+      return true;
+    }
+    w.claiming = false;
+    if (task === undefined) return false;
+    // Not one whose own claim is in flight: it could get a second task, which would be lost.
+    const target = w.done ? this.groups.get(group)?.find((x) => !x.done && !x.claiming) : w;
+    if (target) {
+      target.settle(task);
+      return true;
+    }
+    await this.release(task);
+    return false;
   }
 }

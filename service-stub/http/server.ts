@@ -56,12 +56,15 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
   });
 }
 
-function send(res: http.ServerResponse, status: number, requestId: string, body: string): void {
+function send(res: http.ServerResponse, status: number, requestId: string, body: string, closing: boolean): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, {
     'content-type': CONTENT_TYPE,
     'x-amzn-requestid': requestId,
     'content-length': Buffer.byteLength(body),
+    // Shutting down: end the keep-alive connection with this answer. server.close() only closes connections idle
+    // at the time it is called, so a connection whose held poll answers afterwards would keep the process alive.
+    ...(closing ? { connection: 'close' } : {}),
   });
   res.end(body);
 }
@@ -77,7 +80,7 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
     const started = process.hrtime.bigint();
     let opName = '-';
     const done = (status: number, body: string, err?: ServiceError) => {
-      send(res, status, requestId, body);
+      send(res, status, requestId, body, shutdown.aborted);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.debug(`${opName} ${status}${err ? ' ' + err.code : ''} ${ms.toFixed(1)}ms`, { requestId });
       deps.onRequest?.(opName, status, err?.code);

@@ -79,6 +79,23 @@ export async function newAttempt(tx: Tx, inst: ObjectRow, delayMs: number): Prom
 export async function finishInstance(tx: Tx, inst: ObjectRow, extras: RuntimeExtras = {}): Promise<void> {
   await updateObject(tx.q, inst, { status: 'FINISHED', actual_end: formatDateTime(tx.now), fields: extras });
   inst.status = 'FINISHED';
+  await instanceFinished(tx, inst);
+}
+
+/**
+ * finishInstance for an instance that is RUNNING (an attempt of it just FINISHED), in one statement that checks,
+ * locks and updates the row: the dispatch hot path holds the pipeline lock meanwhile. No-op if not RUNNING.
+ */
+export async function finishRunningInstance(tx: Tx, pipelineId: string, instanceId: string): Promise<void> {
+  const rows = await tx.q.query<R>(
+    `UPDATE objects SET status = 'FINISHED', actual_end = $3 WHERE pipeline_id = $1 AND object_id = $2 AND status = 'RUNNING' RETURNING *`,
+    [pipelineId, instanceId, formatDateTime(tx.now)],
+  );
+  if (rows[0]) await instanceFinished(tx, rows[0]);
+}
+
+/** What follows an instance becoming FINISHED: dependents advance, and its run may be done. */
+async function instanceFinished(tx: Tx, inst: ObjectRow): Promise<void> {
   await advanceDependents(tx, inst);
   await checkRunDone(tx, inst.pipeline_id, inst.run_id);
 }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Db, Queryable, Row } from './db.js';
 
 /** What the embedded store is opened from: a data directory, a fresh in-memory database, or a dumped image. */
@@ -13,9 +14,16 @@ export interface PgliteDb extends Db {
 export async function openPglite(source: PgliteSource): Promise<PgliteDb> {
   const { PGlite } = await import('@electric-sql/pglite');
   let pg;
+  let unlock = () => {};
   if ('dataDir' in source) {
     mkdirSync(source.dataDir, { recursive: true });
-    pg = await PGlite.create(source.dataDir);
+    unlock = lockDataDir(source.dataDir);
+    try {
+      pg = await PGlite.create(source.dataDir);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   } else {
     pg = source.image ? await PGlite.create({ loadDataDir: source.image }) : await PGlite.create('memory://');
   }
@@ -43,6 +51,7 @@ export async function openPglite(source: PgliteSource): Promise<PgliteDb> {
     },
     async close() {
       await pg.close();
+      unlock();
     },
   };
 }

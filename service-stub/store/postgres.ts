@@ -11,6 +11,7 @@ import type { Db, Queryable, Row } from './db.js';
 const MAX_PREPARED = 400;
 const MAX_PREPARED_SQL = 4000;
 const statementNames = new Map<string, string>();
+let generation = 0;
 
 function toQuery(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   const values = params as unknown[] | undefined;
@@ -18,10 +19,22 @@ function toQuery(sql: string, params: readonly unknown[] | undefined): pg.QueryC
   let name = statementNames.get(sql);
   if (!name) {
     if (statementNames.size >= MAX_PREPARED) return { text: sql, values };
-    name = `dp_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    name = `dp${generation}_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
     statementNames.set(sql, name);
   }
   return { name, text: sql, values };
+}
+
+/**
+ * A migration applied by another replica can change a table's row type under `SELECT *` statements prepared
+ * here; PostgreSQL then refuses them. New names from then on re-prepare them (this request fails; its retry works).
+ */
+function onQueryError(err: unknown): never {
+  if ((err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((err as Error).message))) {
+    statementNames.clear();
+    generation++;
+  }
+  throw err;
 }
 
 /** PostgreSQL through `pg`: several server processes may share one database. */
@@ -47,7 +60,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
   return {
     kind: 'postgres',
     async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-      return (await pool.query<R>(toQuery(sql, params))).rows;
+      return (await pool.query<R>(toQuery(sql, params)).catch(onQueryError)).rows;
     },
     async tx(fn) {
       const client = await pool.connect();
@@ -55,7 +68,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
         await client.query('BEGIN');
         const q: Queryable = {
           async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-            return (await client.query<R>(toQuery(sql, params))).rows;
+            return (await client.query<R>(toQuery(sql, params)).catch(onQueryError)).rows;
           },
         };
         const out = await fn(q);

@@ -59,7 +59,7 @@ describe('agent faults: SIGTERM drain (real process)', function () {
     // The second slot was in a held poll; if polling went on, it would take this new task.
     const late = tempDir('drain-late');
     dirs.push(late);
-    const lateId = await startShellPipeline(c, { workerGroup: wg, command: blockingCommand(), dir: late });
+    await startShellPipeline(c, { workerGroup: wg, command: blockingCommand(), dir: late });
     assert.equal(agent.child.exitCode, null, 'the agent waits for its running task');
 
     release(dir);
@@ -68,8 +68,8 @@ describe('agent faults: SIGTERM drain (real process)', function () {
     assert.deepEqual(exit, { code: 0, signal: null }, agent.output());
     const [a] = await attempts(c, pipelineId);
     assert.equal(a.status, 'FINISHED');
+    // Had a slot taken it, the drain would have run it to the end: its command records every start.
     assert.deepEqual(runs(late), [], 'no task was taken after SIGTERM');
-    assert.notEqual((await attempts(c, lateId))[0]?.status, 'RUNNING');
     for (const pid of pids(dir)) assert.equal(alive(pid), false, `pid ${pid} of the task survived`);
     assert.match(agent.output(), /task runner stopped/);
   });

@@ -86,6 +86,12 @@ export function spawnAgent(o: SpawnAgentOptions): AgentProcess {
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+  if (process.env.DATAPIPE_TEST_LOG) {
+    // Same switch as the in-process harness: show the agent's own lines while debugging a test.
+    const echo = (tag: string) => (d: string) => process.stderr.write(d.replace(/^(?=.)/gm, `[agent ${child.pid}${tag}] `));
+    child.stdout?.on('data', echo(''));
+    child.stderr?.on('data', echo(' stderr'));
+  }
   const exited = new Promise<Exit>((res) => child.once('exit', (code, signal) => res({ code, signal })));
   let done: Exit | undefined;
   void exited.then((e) => {

@@ -1,6 +1,12 @@
 /** ActivatePipeline on on-demand pipelines: runs, their instances' runtime fields, queuing by maxActiveInstances. */
 import assert from 'node:assert/strict';
-import { ActivatePipelineCommand, DeletePipelineCommand, DescribeObjectsCommand, PutPipelineDefinitionCommand } from '@aws-sdk/client-data-pipeline';
+import {
+  ActivatePipelineCommand,
+  DeactivatePipelineCommand,
+  DeletePipelineCommand,
+  DescribeObjectsCommand,
+  PutPipelineDefinitionCommand,
+} from '@aws-sdk/client-data-pipeline';
 import type { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
 import { startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
@@ -75,6 +81,40 @@ for (const store of STORES) {
       await finish(c, t2.taskId);
       const st = await statusOf(c, pipelineId, ids);
       assert.deepEqual(Object.values(st), ['FINISHED', 'FINISHED']);
+    });
+
+    it('concurrent activations make distinct runs', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A')]);
+      await Promise.all([1, 2, 3].map(() => c.send(new ActivatePipelineCommand({ pipelineId }))));
+      const ids = await queryIds(c, pipelineId, 'INSTANCE');
+      assert.equal(ids.length, 4);
+      assert.equal(new Set(ids).size, 4);
+      await c.send(new DeactivatePipelineCommand({ pipelineId }));
+      const st = await statusOf(c, pipelineId, ids);
+      assert.deepEqual(new Set(Object.values(st)), new Set(['CANCELED']));
+      assert.equal(await poll(c, wg), undefined);
+    });
+
+    it('DeactivatePipeline of a never-activated pipeline is a no-op', async () => {
+      const pipelineId = await createPipeline(c);
+      await c.send(new DeactivatePipelineCommand({ pipelineId }));
+      assert.equal(await pipelineField(c, pipelineId, '@pipelineState'), 'PENDING');
+    });
+
+    it('a new definition applies to the next run; the running one keeps its own', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A', { command: 'echo v1' })]);
+      await c.send(
+        new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: toPipelineObjects([ondemandDefault(wg), shell('A', { command: 'echo v2' })]) }),
+      );
+      const t1 = await pollFor(c, wg, 'A');
+      assert.equal(field(t1.objects?.[t1.attemptId], 'command'), 'echo v1');
+      await finish(c, t1.taskId);
+      await c.send(new ActivatePipelineCommand({ pipelineId }));
+      const t2 = await pollFor(c, wg, 'A');
+      assert.equal(field(t2.objects?.[t2.attemptId], 'command'), 'echo v2');
+      await finish(c, t2.taskId);
     });
 
     it('maxActiveInstances 2 runs two at once', async () => {

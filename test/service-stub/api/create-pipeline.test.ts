@@ -35,6 +35,12 @@ for (const store of STORES) {
       assert.notEqual(otherName.pipelineId, a.pipelineId);
     });
 
+    it('concurrent creates with one name + uniqueId make one pipeline', async () => {
+      const name = uniq('race');
+      const ids = await Promise.all(Array.from({ length: 6 }, () => c.send(new CreatePipelineCommand({ name, uniqueId: 'same' }))));
+      assert.equal(new Set(ids.map((r) => r.pipelineId)).size, 1);
+    });
+
     it('DescribePipelines shows state PENDING, name, uniqueId, description and tags', async () => {
       const name = uniq('desc');
       const { pipelineId = '' } = await c.send(

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ActivatePipelineCommand,
   DeletePipelineCommand,
+  DescribeObjectsCommand,
   GetPipelineDefinitionCommand,
   PutPipelineDefinitionCommand,
   ValidatePipelineDefinitionCommand,
@@ -10,7 +11,7 @@ import {
 import type { DataPipelineClient, PipelineObject } from '@aws-sdk/client-data-pipeline';
 import { startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
-import { STORES, createPipeline, expectError, ondemandDefault, shell, uniq } from './helpers.js';
+import { STORES, createPipeline, describe1, expectError, field, ondemandDefault, shell, uniq } from './helpers.js';
 
 const GOOD = (wg: string) => toPipelineObjects([ondemandDefault(wg), shell('A')]);
 
@@ -80,6 +81,15 @@ for (const store of STORES) {
       assert.deepEqual((await c.send(new GetPipelineDefinitionCommand({ pipelineId, version: 'latest' }))).pipelineObjects, v2);
       assert.deepEqual((await c.send(new GetPipelineDefinitionCommand({ pipelineId }))).pipelineObjects, v2);
       await expectError(c.send(new GetPipelineDefinitionCommand({ pipelineId, version: 'v7' })), 'InvalidRequestException');
+    });
+
+    it('components are PENDING before activation and SCHEDULED after', async () => {
+      const pipelineId = await createPipeline(c);
+      await c.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: GOOD(uniq('wg')) }));
+      const before = await c.send(new DescribeObjectsCommand({ pipelineId, objectIds: ['A', 'Default'] }));
+      assert.deepEqual(before.pipelineObjects?.map((o) => field(o, '@status')), ['PENDING', 'PENDING']);
+      await c.send(new ActivatePipelineCommand({ pipelineId }));
+      assert.equal(field(await describe1(c, pipelineId, 'A'), '@status'), 'SCHEDULED');
     });
 
     it('soft errors: errored true, stored, and ActivatePipeline is refused', async () => {

@@ -32,6 +32,12 @@ for (const store of STORES) {
       assert.equal((await tagsOf(pipelineId)).length, 2);
     });
 
+    it('concurrent AddTags calls all land', async () => {
+      const pipelineId = await createPipeline(c);
+      await Promise.all(Array.from({ length: 8 }, (_, i) => c.send(new AddTagsCommand({ pipelineId, tags: [{ key: `k${i}`, value: String(i) }] }))));
+      assert.equal((await tagsOf(pipelineId)).length, 8);
+    });
+
     it('at most 10 tags: refused whole, existing tags kept; overwriting at 10 is fine', async () => {
       const pipelineId = await createPipeline(c);
       const ten = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'v' }));

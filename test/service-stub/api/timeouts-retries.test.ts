@@ -123,6 +123,16 @@ for (const store of STORES) {
       assert.equal(await pipelineField(c, pipelineId, '@healthStatus'), 'HEALTHY');
     });
 
+    it('FALSE from an activity (only preconditions may say FALSE) fails the attempt', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A', { maximumRetries: '0' })]);
+      const t = await pollFor(c, wg, 'A');
+      await c.send(new SetTaskStatusCommand({ taskId: t.taskId, taskStatus: 'FALSE' }));
+      const a = await describe1(c, pipelineId, t.attemptId);
+      assert.equal(field(a, '@status'), 'FAILED');
+      assert.match(field(a, 'errorMessage') ?? '', /FALSE/);
+    });
+
     it('maximumRetries exhausted: instance FAILED; without cascade the dependent keeps waiting', async () => {
       const wg = uniq('wg');
       const pipelineId = await createAndActivate(c, [

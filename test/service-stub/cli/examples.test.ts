@@ -63,12 +63,13 @@ describe('examples/', function () {
     assert.equal(put.errored, false);
     assert.deepEqual(await json('activate-pipeline', '--pipeline-id', id, '--parameter-values', 'myEnvironment=prod', 'myThreshold=0.5'), {});
 
-    // Values given at activation win; defaults fill the rest; an isArray parameter becomes repeated fields.
+    // Values given at activation replace the file's of the same id, the others stay, defaults fill the rest
+    // (myRetries, myTags, and myWorkerGroup: the task is routed to wg-local); an isArray parameter is repeated fields.
     const { taskObject } = await server.client().send(new PollForTaskCommand({ workerGroup: 'wg-local' }));
     assert.match(taskObject?.attemptId ?? '', /^@Report_/);
     const fields = taskObject?.objects?.[taskObject.attemptId as string]?.fields ?? [];
     const values = (k: string) => fields.filter((f) => f.key === k).map((f) => f.stringValue);
-    assert.deepEqual(values('command'), ['echo "environment=prod threshold=0.5 archive=#{myArchive}"'.replace('#{myArchive}', '')]);
+    assert.deepEqual(values('command'), ['echo "environment=prod threshold=0.5 archive=s3://my-bucket/archive/"']);
     assert.deepEqual(values('scriptArgument'), ['alpha', 'beta']);
     assert.deepEqual(values('maximumRetries'), ['1']);
   });

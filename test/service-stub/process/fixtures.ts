@@ -7,7 +7,7 @@ import {
   PutPipelineDefinitionCommand,
   QueryObjectsCommand,
 } from '@aws-sdk/client-data-pipeline';
-import type { DataPipelineClient, PipelineObject } from '@aws-sdk/client-data-pipeline';
+import type { DataPipelineClient, Field } from '@aws-sdk/client-data-pipeline';
 import { toPipelineObjects } from '../../support/server.js';
 
 /** An on-demand pipeline of `n` independent ShellCommandActivity objects in worker group `workerGroup`, activated. */
@@ -33,7 +33,7 @@ export async function queryAll(c: DataPipelineClient, pipelineId: string, sphere
   return ids;
 }
 
-export function field(o: PipelineObject, key: string): string | undefined {
+export function field(o: { fields?: Field[] }, key: string): string | undefined {
   return o.fields?.find((f) => f.key === key)?.stringValue ?? o.fields?.find((f) => f.key === key)?.refValue;
 }
 

@@ -73,7 +73,7 @@ async function crashAndResume(start: () => Promise<ServerProcess>, key: () => Ke
 }
 
 describe('datapipe-server restart after kill -9', function () {
-  this.timeout(60_000);
+  this.timeout(90_000); // two embedded-store start-ups (initdb, then recovery) are slow on a loaded machine
   after(async () => {
     await killAllServers();
     removeTempDirs();
@@ -92,6 +92,8 @@ describe('datapipe-server restart after kill -9', function () {
     };
     const [first, second] = await crashAndResume(start, readKey);
 
+    // kill -9 left the first server's pid file behind; the restart took the data dir over.
+    assert.equal(readFileSync(join(dataDir, 'datapipe-server.pid'), 'utf8').trim(), String(second.pid));
     assert.equal(statSync(keysPath).mode & 0o777, 0o600);
     const k = readKey();
     assert.match(k.accessKeyId, /^AKID[A-Z2-7]{16}$/);

@@ -66,32 +66,29 @@ function launch(args: readonly string[], env: NodeJS.ProcessEnv = {}): Launched 
 /** Start a server and wait for `datapipe-server listening on URL`; fails with its output if it exits or hangs. */
 export async function spawnServer(args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
   const { child, out, exited } = launch(['--port', '0', ...args], opts.env);
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  // A first embedded-store start (initdb in WebAssembly) has taken over 20 s on a busy two-core machine.
+  const timeoutMs = opts.timeoutMs ?? 45_000;
   const url = await new Promise<string>((resolve, reject) => {
-    const fail = (why: string) => {
-      cleanup();
-      child.kill('SIGKILL');
-      reject(new Error(`datapipe-server ${args.join(' ')}: ${why}\n--- stdout ---\n${out.stdout}\n--- stderr ---\n${out.stderr}`));
-    };
+    let settled = false;
     const onData = () => {
       const m = READY.exec(out.stdout);
-      if (m) {
-        cleanup();
-        resolve(m[1]);
-      }
+      if (m) finish(() => resolve(m[1]));
     };
+    const fail = (why: string) =>
+      finish(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`datapipe-server ${args.join(' ')}: ${why}\n--- stdout ---\n${out.stdout}\n--- stderr ---\n${out.stderr}`));
+      });
     const timer = setTimeout(() => fail(`no ready line within ${timeoutMs} ms`), timeoutMs);
-    const onExit = (e: Exit) => fail(`exited before it was ready (code ${e.code}, signal ${e.signal})`);
-    let gone = false;
-    const cleanup = () => {
+    function finish(then: () => void) {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
-      gone = true;
-    };
+      then();
+    }
     child.stdout!.on('data', onData);
-    void exited.then((e) => {
-      if (!gone) onExit(e);
-    });
+    void exited.then((e) => fail(`exited before it was ready (code ${e.code}, signal ${e.signal})`));
   });
   const clients: DataPipelineClient[] = [];
   void exited.then(() => clients.forEach((c) => c.destroy()));
