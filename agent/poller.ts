@@ -48,6 +48,7 @@ export class Poller {
   async run(): Promise<void> {
     const { log, stop } = this.d;
     let failing = false;
+    let lastFatal = '';
     while (!stop.aborted) {
       this.set('polling');
       const started = Date.now();
@@ -58,8 +59,12 @@ export class Poller {
           signal: stop,
           onError: (err, n) => {
             if (stop.aborted) return;
+            const name = (err as { name?: string }).name;
             const fatal = describeFatal(err);
-            if (n === 1 || fatal) log.error(`PollForTask failed: ${fatal ?? (err as Error).message}${n === 1 ? '; retrying with backoff' : ''}`);
+            const text = fatal ?? `${name && name !== 'Error' ? `${name}: ` : ''}${(err as Error).message}`;
+            // Once per streak (a long outage is not a log flood); a credentials problem again only if it changes.
+            if (n === 1 || (fatal && fatal !== lastFatal)) log.error(`PollForTask failed: ${text}${n === 1 ? '; retrying with backoff' : ''}`);
+            if (fatal) lastFatal = fatal;
             failing = true;
           },
         });
@@ -70,6 +75,7 @@ export class Poller {
       if (failing) {
         log.info('PollForTask reconnected');
         failing = false;
+        lastFatal = '';
       }
       if (!task) {
         const elapsed = Date.now() - started;

@@ -164,6 +164,35 @@ for (const store of STORES) {
       await finish(c, t.taskId);
     });
 
+    it('expressions follow references and array parameters become repeated fields', async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(
+        c,
+        [
+          ondemandDefault(wg),
+          { id: 'In', type: 'S3DataNode', directoryPath: "s3://b/#{format(@scheduledStartTime,'YYYY')}/#{myDir}" },
+          shell('A', { input: { ref: 'In' }, command: 'ls #{input.directoryPath} #{parent.@id} #{@id}', scriptArgument: '#{myArgs}' }),
+        ],
+        {
+          parameterObjects: [
+            { id: 'myDir', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'd' }] },
+            { id: 'myArgs', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'isArray', stringValue: 'true' }] },
+          ],
+          parameterValues: [
+            { id: 'myArgs', stringValue: 'x' },
+            { id: 'myArgs', stringValue: 'y' },
+          ],
+        },
+      );
+      const t = await pollFor(c, wg, 'A');
+      const attempt = t.objects?.[t.attemptId];
+      const inst = await instanceOf(c, pipelineId, 'A');
+      const year = inst.slice(3, 7);
+      assert.equal(field(attempt, 'command'), `ls s3://b/${year}/d A ${t.attemptId}`);
+      assert.deepEqual(fieldValues(attempt, 'scriptArgument'), ['x', 'y']);
+      await finish(c, t.taskId);
+    });
+
     it('ReportTaskProgress acks; SetTaskStatus finishes; unknown task ids are TaskNotFoundException', async () => {
       const wg = uniq('wg');
       const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A')]);

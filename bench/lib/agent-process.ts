@@ -1,0 +1,203 @@
+/**
+ * `taskrunner` as its own process for the agent's benchmarks (the same command a user runs, through tsx), a
+ * counting HTTP forwarder to see when its requests reach the server, and pipelines of shell commands to feed it.
+ * Agents left running when the bench process exits (a script that threw, or the 115 s deadline) are killed.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CreatePipelineCommand, PutPipelineDefinitionCommand, QueryObjectsCommand } from '@aws-sdk/client-data-pipeline';
+import type { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
+import { TEST_KEY, toPipelineObjects } from '../../test/support/server.js';
+import { mapLimit } from './client.js';
+import { cpuSeconds, REPO_ROOT, rssKb } from './server-process.js';
+
+const CLI = join(REPO_ROOT, 'agent', 'cli.ts');
+/** tsx by URL: the agent runs in a temp dir (its tasks' working directory), where a bare `tsx` does not resolve. */
+const TSX = import.meta.resolve('tsx');
+
+/** Wall-clock milliseconds with sub-millisecond resolution (comparable with `date +%s%N` in a child). */
+export const wallMs = (): number => performance.timeOrigin + performance.now();
+
+export interface AgentOpts {
+  url: string;
+  workerGroup: string;
+  tasks?: number;
+  /** Extra environment (e.g. TASKRUNNER_MIN_POLL_INTERVAL_MS). */
+  env?: NodeJS.ProcessEnv;
+  /** Called with each line the agent prints on stdout (its runner log). */
+  onLine?: (line: string, atMs: number) => void;
+}
+
+export interface BenchAgent {
+  readonly pid: number;
+  /** wallMs() just before spawn(). */
+  readonly spawnedAt: number;
+  /** wallMs() when the first stdout line arrived (undefined before). */
+  firstLineAt: number | undefined;
+  /** Its own temp dir: the working directory of the agent and its children, with `output/` inside. */
+  readonly dir: string;
+  rssKb(): number;
+  cpuSeconds(): number;
+  /** SIGTERM (the agent drains and exits), SIGKILL after 10 s; then the temp dir goes. */
+  stop(): Promise<void>;
+}
+
+const live = new Map<ChildProcess, BenchAgent>();
+process.on('exit', () => {
+  for (const child of live.keys()) child.kill('SIGKILL');
+});
+
+export function startAgent(o: AgentOpts): BenchAgent {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-bench-agent-'));
+  const args = [
+    '--import', TSX, CLI,
+    `--endpoint=${o.url}`, `--accessId=${TEST_KEY.accessKeyId}`, `--secretKey=${TEST_KEY.secretAccessKey}`,
+    `--workerGroup=${o.workerGroup}`, `--output=${join(dir, 'output')}`, `--tasks=${o.tasks ?? 8}`,
+  ];
+  // BENCH_AGENT_CPU_PROF=<dir> profiles the agent (a .cpuprofile written when it exits).
+  const prof = process.env.BENCH_AGENT_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_AGENT_CPU_PROF] : [];
+  const spawnedAt = wallMs();
+  const child = spawn(process.execPath, [...prof, ...args], {
+    cwd: dir,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let partial = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    const at = wallMs();
+    agent.firstLineAt ??= at;
+    const lines = (partial + s).split('\n');
+    partial = lines.pop() ?? '';
+    if (o.onLine) for (const l of lines) o.onLine(l, at);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => process.stderr.write(`[agent] ${s}`));
+  const pid = child.pid as number;
+  let stopping: Promise<void> | undefined;
+  const agent: BenchAgent = {
+    pid,
+    spawnedAt,
+    firstLineAt: undefined,
+    dir,
+    rssKb: () => {
+      try {
+        return rssKb(pid);
+      } catch {
+        return NaN; // exited
+      }
+    },
+    cpuSeconds: () => cpuSeconds(pid),
+    stop() {
+      stopping ??= (async () => {
+        live.delete(child);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(t);
+        rmSync(dir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+  live.set(child, agent);
+  return agent;
+}
+
+export async function stopAllAgents(): Promise<void> {
+  await Promise.all([...live.values()].map((a) => a.stop()));
+}
+
+export interface CountingProxy {
+  readonly url: string;
+  /** PollForTask requests that have reached the proxy (counted when their headers arrive). */
+  polls: number;
+  /** wallMs() of each PollForTask arrival, in order, while `recordArrivals` is set. */
+  arrivals: number[];
+  recordArrivals: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP forwarder in front of the server that counts PollForTask requests as they arrive (the server itself logs
+ * a request only when it is answered, which for a held poll is the end of the hold). The Host header is passed
+ * on unchanged, so the SigV4 signature made for the proxy's address still verifies.
+ */
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
+  const t = new URL(target);
+  const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http.createServer((req, res) => {
+    if (String(req.headers['x-amz-target'] ?? '').endsWith('.PollForTask')) {
+      proxy.polls++;
+      if (proxy.recordArrivals) proxy.arrivals.push(wallMs());
+    }
+    const up = http.request(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent: upstream },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const proxy: CountingProxy = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    polls: 0,
+    arrivals: [],
+    recordArrivals: false,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      upstream.destroy();
+    },
+  };
+  return proxy;
+}
+
+/** On-demand pipelines of `activities` independent ShellCommandActivities running `command(pipeline, activity)`. */
+export async function defineShellPipelines(
+  c: DataPipelineClient,
+  o: { count: number; activities: number; workerGroup: string; prefix: string; command: (p: number, a: number) => string },
+): Promise<string[]> {
+  return mapLimit(Array.from({ length: o.count }, (_, i) => i), 4, async (p) => {
+    const objects = toPipelineObjects([
+      { id: 'Default', scheduleType: 'ondemand', workerGroup: o.workerGroup, failureAndRerunMode: 'CASCADE' },
+      ...Array.from({ length: o.activities }, (_, a) => ({ id: `A${a}`, type: 'ShellCommandActivity', command: o.command(p, a) })),
+    ]);
+    const { pipelineId } = await c.send(new CreatePipelineCommand({ name: `${o.prefix}-${p}`, uniqueId: `${o.prefix}-${p}` }));
+    const put = await c.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }));
+    if (put.errored) throw new Error(`bench definition rejected: ${JSON.stringify(put.validationErrors)}`);
+    return pipelineId as string;
+  });
+}
+
+/** Instances of `pipelineIds` whose @status is FINISHED, as the server reports them. */
+export async function countFinished(c: DataPipelineClient, pipelineIds: readonly string[]): Promise<number> {
+  const counts = await mapLimit(pipelineIds, 4, async (pipelineId) => {
+    let n = 0;
+    let marker: string | undefined;
+    do {
+      const r = await c.send(
+        new QueryObjectsCommand({
+          pipelineId,
+          sphere: 'INSTANCE',
+          marker,
+          limit: 100,
+          query: { selectors: [{ fieldName: '@status', operator: { type: 'EQ', values: ['FINISHED'] } }] },
+        }),
+      );
+      n += r.ids?.length ?? 0;
+      marker = r.hasMoreResults ? r.marker : undefined;
+    } while (marker);
+    return n;
+  });
+  return counts.reduce((a, b) => a + b, 0);
+}
