@@ -36,7 +36,7 @@ export function ensureGeneratedKeys(dataDir: string): { path: string; keys: KeyM
     const keys = readKeysFile(path);
     return { path, keys, accessKeyId: Object.keys(keys)[0], created: false };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // owner only, as in store/pglite.ts
   let id = 'AKID';
   for (const b of randomBytes(16)) id += ALNUM[b % ALNUM.length];
   const secret = randomBytes(30).toString('base64');

@@ -96,7 +96,8 @@ export class ObjectViews {
           return n ? [this.view(n)] : undefined;
         }
         const fields = def.fields(id).filter((f) => f.key === key);
-        if (!fields.length) return undefined;
+        // `name` is the object's name, not one of its fields (scheduler.md 9.1: `#{name}`, `#{node.name}`).
+        if (!fields.length) return key === 'name' ? [def.byId.get(id)?.name ?? id] : undefined;
         const out: (string | ExprObject)[] = [];
         for (const f of fields) {
           if (f.refValue !== undefined) out.push(this.view(f.refValue));

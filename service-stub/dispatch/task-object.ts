@@ -9,6 +9,8 @@ import type { ObjectRow } from '../store/objects.js';
 import { ObjectViews } from './object-view.js';
 
 const MAX_REFERENCED = 200;
+/** Reference fields whose targets see the referring object as `node`. */
+const NODE_REFS = ['precondition', 'onFail', 'onSuccess', 'onLateAction'];
 
 export function buildTaskObject(def: CompiledDefinition, attempt: ObjectRow, taskId: string, hostname?: string): TaskObject {
   const comp = attempt.component_id;
@@ -24,6 +26,9 @@ export function buildTaskObject(def: CompiledDefinition, attempt: ObjectRow, tas
   const nodeOf = new Map<string, string>();
   const referrerComponent = attempt.referrer_id ? referrerComponentOf(attempt.referrer_id, attempt.scheduled_start) : undefined;
   if (referrerComponent) nodeOf.set(comp, referrerComponent);
+  // The preconditions and actions this object refers to are sent along and evaluated with it; their `node` is
+  // this object (e.g. an SnsAlarm's `#{node.name}`), or evaluating them would fail the whole attempt.
+  for (const key of NODE_REFS) for (const target of def.values(comp, key)) if (target !== comp && !nodeOf.has(target)) nodeOf.set(target, comp);
   const views = new ObjectViews(
     { def, pipelineId: attempt.pipeline_id, scheduledStart: attempt.scheduled_start, scheduledEnd: attempt.scheduled_end },
     new Map([[comp, runtime]]),

@@ -16,7 +16,9 @@ export async function openPglite(source: PgliteSource): Promise<PgliteDb> {
   let pg;
   let unlock = () => {};
   if ('dataDir' in source) {
-    mkdirSync(source.dataDir, { recursive: true });
+    // Owner only: PGlite creates its files world-writable (0666 whatever the umask), so a directory others can
+    // enter would let any local user rewrite pipelines, and with them the commands runners execute.
+    mkdirSync(source.dataDir, { recursive: true, mode: 0o700 });
     unlock = lockDataDir(source.dataDir);
     try {
       pg = await PGlite.create(source.dataDir);

@@ -193,6 +193,22 @@ for (const store of STORES) {
       await finish(c, t.taskId);
     });
 
+    it("an onFail SnsAlarm using #{node...} is sent along, evaluated for the activity", async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [
+        ondemandDefault(wg, { onFail: { ref: 'Alarm' } }),
+        { id: 'Alarm', type: 'SnsAlarm', topicArn: 'arn:aws:sns:us-east-1:1:t', role: 'r', subject: '#{node.name} failed', message: 'at #{node.@scheduledStartTime}' },
+        shell('A'),
+      ]);
+      const t = await poll(c, wg);
+      assert.ok(t?.taskId && t.attemptId, JSON.stringify((await describe1(c, pipelineId, await instanceOf(c, pipelineId, 'A'))).fields));
+      const start = field(t.objects?.[t.attemptId], '@scheduledStartTime');
+      assert.equal(field(t.objects?.[t.attemptId], 'onFail'), 'Alarm');
+      assert.equal(field(t.objects?.Alarm, 'subject'), 'A failed');
+      assert.equal(field(t.objects?.Alarm, 'message'), `at ${start}`);
+      await finish(c, t.taskId);
+    });
+
     it('ReportTaskProgress acks; SetTaskStatus finishes; unknown task ids are TaskNotFoundException', async () => {
       const wg = uniq('wg');
       const pipelineId = await createAndActivate(c, [ondemandDefault(wg), shell('A')]);

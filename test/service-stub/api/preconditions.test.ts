@@ -45,15 +45,24 @@ for (const store of STORES) {
     }
 
     it('the precondition is handed out first; FINISHED releases the activity', async () => {
-      const { wg, pipelineId } = await setup();
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [
+        ondemandDefault(wg),
+        { ...PRE, command: 'test -f /tmp/#{node.myFile}-#{node.@scheduledStartTime}' },
+        shell('A', { precondition: { ref: 'P' }, myFile: 'ready' }),
+      ]);
       const p = await pollFor(c, wg, 'P');
-      assert.equal(field(p.objects?.[p.attemptId], 'command'), 'test -f /tmp/ready');
+      const start = (await instanceOf(c, pipelineId, 'A')).slice('@A_'.length);
+      assert.equal(field(p.objects?.[p.attemptId], 'command'), `test -f /tmp/ready-${start}`, 'node is the guarded object');
       assert.equal(field(p.objects?.[p.attemptId], 'node'), 'A', 'the precondition knows what it guards');
       assert.equal(await instanceStatus(c, pipelineId, 'A'), 'WAITING_ON_DEPENDENCIES');
       assert.equal(await poll(c, wg), undefined, 'the activity waits for its precondition');
       await finish(c, p.taskId);
       assert.equal(await instanceStatus(c, pipelineId, 'P'), 'FINISHED');
-      const a = await pollFor(c, wg, 'A');
+      const a = await poll(c, wg);
+      const aInst = await describe1(c, pipelineId, await instanceOf(c, pipelineId, 'A'));
+      assert.ok(a?.taskId, `expected a task of A: ${JSON.stringify(aInst.fields?.filter((f) => f.key?.startsWith('error') || f.key === '@status'))}`);
+      assert.match(a.attemptId ?? '', /^@A_/);
       await finish(c, a.taskId);
       assert.equal(await instanceStatus(c, pipelineId, 'A'), 'FINISHED');
     });

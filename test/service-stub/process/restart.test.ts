@@ -95,6 +95,8 @@ describe('datapipe-server restart after kill -9', function () {
     // kill -9 left the first server's pid file behind; the restart took the data dir over.
     assert.equal(readFileSync(join(dataDir, 'datapipe-server.pid'), 'utf8').trim(), String(second.pid));
     assert.equal(statSync(keysPath).mode & 0o777, 0o600);
+    // PGlite writes its files 0666: only a private directory keeps other local users out of the store.
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700);
     const k = readKey();
     assert.match(k.accessKeyId, /^AKID[A-Z2-7]{16}$/);
     assert.ok(k.secretAccessKey.length >= 30);
