@@ -3,7 +3,7 @@
  * the local attemptTimeout, the executor, then the final status through the outbox. A canceled task is never
  * reported; everything it started is dead before this returns.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import type { Logger } from 'winston';
 import type { TaskObject } from '@aws-sdk/client-data-pipeline';
 import { parsePeriod, periodMs } from '../protocol/period.js';
@@ -111,8 +111,9 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
   let outcome: Outcome;
   const type = task.attempt.type;
   try {
-    mkdirSync(paths.logDir, { recursive: true });
-    mkdirSync(paths.tmpDir, { recursive: true });
+    // Asynchronous (the thread pool), like every file operation on a task's path: a synchronous one stalls the
+    // other slots' tasks for as long as the disk takes.
+    await Promise.all([mkdir(paths.logDir, { recursive: true }), mkdir(paths.tmpDir, { recursive: true })]);
     log.info(`running ${type ?? '(no type)'} ${task.attemptId} (task ${id})`);
     outcome = await deps.executorFor(type).execute({
       task,
@@ -138,7 +139,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
     clearInterval(keepalive);
     if (timeout) clearTimeout(timeout);
     deps.hardStop.removeEventListener('abort', onHardStop);
-    rmSync(paths.tmpDir, { recursive: true, force: true });
+    await rm(paths.tmpDir, { recursive: true, force: true });
   }
 
   // The executor may have finished its work just as an abort arrived: the abort's reason decides.

@@ -23,6 +23,7 @@ void runFigure(async () => {
   const server = await startBenchServer('pglite', { pollWaitS: 20 });
   const c = benchClient(server.url, 4);
   let finished = 0;
+  let runningAt = NaN;
   let ready: () => void = () => {};
   const started = new Promise<void>((r) => (ready = r));
   const agent = startAgent({
@@ -31,6 +32,7 @@ void runFigure(async () => {
     tasks: SLOTS,
     onLine: (line) => {
       if (/ task \S+: FINISHED$/.test(line)) finished++;
+      if (line.includes(' running ShellCommandActivity ')) runningAt = wallMs();
       if (line.includes(' task slot(s), ')) ready();
     },
   });
@@ -50,22 +52,31 @@ void runFigure(async () => {
     await sleep(2000); // every slot's poll is held by now
     log(`activating ${n} pipelines one at a time (${WARMUP} warm-up)`);
     const latencies: number[] = [];
+    const activation: number[] = [];
+    const acked: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = wallMs();
       await c.send(new ActivatePipelineCommand({ pipelineId: ids[i] }));
+      const t1 = wallMs();
       const file = join(stamps, String(i));
       for (const limit = Date.now() + 20_000; !existsSync(file) || finished <= i; ) {
         if (Date.now() > limit) throw new Error(`pipeline ${i}'s task did not run within 20 s`);
         await sleep(2);
       }
       const childMs = Number(BigInt(readFileSync(file, 'utf8').trim()) / 1000n) / 1000;
-      if (i >= WARMUP) latencies.push(childMs - t0);
+      if (i >= WARMUP) {
+        latencies.push(childMs - t0);
+        activation.push(t1 - t0);
+        acked.push(runningAt - t0);
+      }
       // The slot that ran it polls again; the other slots' polls stay held meanwhile.
       await sleep(20);
     }
     latencies.sort((a, b) => a - b);
+    activation.sort((a, b) => a - b);
+    acked.sort((a, b) => a - b);
     const [p50, p90, p99, max] = [percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99), latencies[latencies.length - 1]];
-    log(`p50 ${ms(p50)}, p90 ${ms(p90)}, p99 ${ms(p99)}, max ${ms(max)}`);
+    log(`p50 ${ms(p50)}, p90 ${ms(p90)}, p99 ${ms(p99)}, max ${ms(max)}; activation call p50 ${ms(percentile(activation, 50))}, acked p50 ${ms(percentile(acked, 50))}`);
     const body = [
       `A \`taskrunner --tasks ${SLOTS}\` process (through tsx) idle against \`datapipe-server\` on the embedded store ` +
         `(its own process, --poll-wait 20), so its polls are held when the work arrives. ${REPS} one-activity on-demand ` +
@@ -77,8 +88,12 @@ void runFigure(async () => {
         `starting \`date\`.`,
       '',
       table(
-        ['repetitions', 'p50', 'p90', 'p99', 'max'],
-        [[String(REPS), ms(p50), ms(p90), ms(p99), ms(max)]],
+        ['from the ActivatePipeline call to', 'p50', 'p90', 'p99', 'max'],
+        [
+          ['its answer', ...[50, 90, 99, 100].map((p) => ms(percentile(activation, p)))],
+          ['the agent logging "running" (acknowledged; seen by the benchmark)', ...[50, 90, 99, 100].map((p) => ms(percentile(acked, p)))],
+          ['**the child\'s `date +%s%N`**', ms(p50), ms(p90), ms(p99), ms(max)],
+        ],
       ),
       '',
       `Targets: p50 ${TARGET_P50} ms: ${p50 <= TARGET_P50 ? 'met' : 'missed'}; p99 ${TARGET_P99} ms: ${p99 <= TARGET_P99 ? 'met' : 'missed'}.`,

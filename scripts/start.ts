@@ -21,7 +21,9 @@ import { fromDefinitionFile } from '../protocol/definition-file.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
+// Built: dist/scripts/start.js runs dist/*/cli.js. From source (tests, `tsx scripts/start.ts`): the .ts entries via tsx.
+const fromSource = import.meta.url.endsWith('.ts');
+const root = fromSource ? resolve(here, '..') : resolve(here, '..', '..');
 const once = process.argv.includes('--once');
 const stackDir = resolve(process.env.DATAPIPE_STACK_DIR ?? join(process.cwd(), '.stack'));
 const WORKER_GROUP = 'wg-local';
@@ -35,7 +37,7 @@ function say(line: string): void {
 function startProcess(name: string, args: string[], logFile: string): ChildProcess {
   const out = join(stackDir, logFile);
   writeFileSync(out, '');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const child = spawn(process.execPath, fromSource ? ['--import', 'tsx', ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   children.push(child);
   const append = (d: Buffer) => writeFileSync(out, d, { flag: 'a' });
   child.stdout?.on('data', append);
@@ -74,8 +76,8 @@ async function shutdown(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   mkdirSync(stackDir, { recursive: true });
-  const serverCli = join(root, 'dist', 'service-stub', 'cli.js');
-  const agentCli = join(root, 'dist', 'agent', 'cli.js');
+  const serverCli = fromSource ? join(root, 'service-stub', 'cli.ts') : join(root, 'dist', 'service-stub', 'cli.js');
+  const agentCli = fromSource ? join(root, 'agent', 'cli.ts') : join(root, 'dist', 'agent', 'cli.js');
   say(`datapipe local stack in ${stackDir}`);
 
   const server = startProcess('datapipe-server', [serverCli, '--port', process.env.DATAPIPE_PORT ?? '0', '--data-dir', join(stackDir, 'server'), '--relaxed-limits', '--poll-wait', '20'], 'server.log');

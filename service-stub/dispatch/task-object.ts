@@ -26,9 +26,12 @@ export function buildTaskObject(def: CompiledDefinition, attempt: ObjectRow, tas
   const nodeOf = new Map<string, string>();
   const referrerComponent = attempt.referrer_id ? referrerComponentOf(attempt.referrer_id, attempt.scheduled_start) : undefined;
   if (referrerComponent) nodeOf.set(comp, referrerComponent);
-  // The preconditions and actions this object refers to are sent along and evaluated with it; their `node` is
-  // this object (e.g. an SnsAlarm's `#{node.name}`), or evaluating them would fail the whole attempt.
-  for (const key of NODE_REFS) for (const target of def.values(comp, key)) if (target !== comp && !nodeOf.has(target)) nodeOf.set(target, comp);
+  // Preconditions and actions referred to are sent along and evaluated too; their `node` is the object referring
+  // to them (an SnsAlarm's `#{node.name}`, a data node precondition's `#{node.directoryPath}`), this one first,
+  // or evaluating them would fail the whole attempt.
+  for (const id of [comp, ...def.ids()]) {
+    for (const key of NODE_REFS) for (const target of def.values(id, key)) if (target !== id && !nodeOf.has(target)) nodeOf.set(target, id);
+  }
   const views = new ObjectViews(
     { def, pipelineId: attempt.pipeline_id, scheduledStart: attempt.scheduled_start, scheduledEnd: attempt.scheduled_end },
     new Map([[comp, runtime]]),

@@ -67,6 +67,23 @@ for (const store of STORES) {
       assert.equal(await instanceStatus(c, pipelineId, 'A'), 'FINISHED');
     });
 
+    it("a data node's precondition sees the data node as node, also inside the consumer's task", async () => {
+      const wg = uniq('wg');
+      const pipelineId = await createAndActivate(c, [
+        ondemandDefault(wg),
+        { id: 'In', type: 'S3DataNode', directoryPath: 's3://b/in', precondition: { ref: 'Ready' } },
+        { id: 'Ready', type: 'ShellCommandPrecondition', command: 'test -e #{node.directoryPath}' },
+        shell('A', { input: { ref: 'In' } }),
+      ]);
+      const p = await pollFor(c, wg, 'Ready');
+      assert.equal(field(p.objects?.[p.attemptId], 'command'), 'test -e s3://b/in');
+      await finish(c, p.taskId);
+      const a = await poll(c, wg);
+      assert.ok(a?.taskId && a.attemptId?.startsWith('@A_'), JSON.stringify((await describe1(c, pipelineId, await instanceOf(c, pipelineId, 'A'))).fields));
+      assert.equal(field(a.objects?.Ready, 'command'), 'test -e s3://b/in');
+      await finish(c, a.taskId);
+    });
+
     it('FALSE: checked again after its retryDelay without using a retry; the activity keeps waiting', async () => {
       const { wg, pipelineId } = await setup();
       const p1 = await pollFor(c, wg, 'P');

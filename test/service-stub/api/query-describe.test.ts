@@ -119,6 +119,7 @@ for (const store of STORES) {
         (await c.send(new EvaluateExpressionCommand({ pipelineId, objectId, expression }))).evaluatedExpression;
       assert.equal(await ev('A', 'bucket is #{myBucket}'), 'bucket is s3://bucket');
       assert.equal(await ev('A', 'no expression'), 'no expression');
+      assert.equal(await ev('A', '#{name}'), 'A');
       assert.equal(await ev(inst.A, "#{format(@scheduledStartTime,'YYYY-MM-dd')}"), inst.A.slice(3, 13));
       assert.equal(await ev(inst.A, '#{@status}'), 'FINISHED');
       assert.equal(await ev(inst.C, '#{@scheduledStartTime}'), inst.C.slice(3));
