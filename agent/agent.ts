@@ -17,6 +17,7 @@ import { Poller } from './poller.js';
 import type { ServiceApi } from './service-api.js';
 import type { TaskResult } from './task.js';
 import { runTask } from './task.js';
+import type { OwnedResources } from './resources.js';
 
 export interface AgentOptions {
   tasks: number;
@@ -33,6 +34,8 @@ export interface AgentOptions {
 
 export interface AgentDeps {
   api: ServiceApi;
+  /** Credentials, region, proxy and shared clients for executors; closed when the agent stops. */
+  resources: OwnedResources;
   log: Logger;
   /** A logger for one slot's work (the jar's thread name); defaults to `log`. */
   slotLog?(slot: number): Logger;
@@ -134,6 +137,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       killGraceMs: this.o.killGraceMs,
       env: this.d.env ?? process.env,
       hardStop: this.hardStop.signal,
+      resources: this.d.resources,
     });
     this.running.add(p);
     return p.then(
@@ -181,6 +185,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       // Counted on disk: a flush cut short by a second signal settles without having delivered anything.
       if (this.outbox.undelivered) this.d.log.warn('some final statuses could not be delivered yet; they are kept on disk and sent at the next start');
       this.outboxStop.abort();
+      await this.d.resources.close();
       this.setState('stopped');
     })();
     return this.stopping;

@@ -12,6 +12,9 @@ import { attemptPaths } from './logs/attempt-paths.js';
 import { createRedactor, startupSecrets } from './logs/redact.js';
 import { createRunnerLogger } from './logs/runner-log.js';
 import { sdkServiceApi } from './service-api.js';
+import { createResources } from './resources.js';
+import { proxyForS3 } from './proxy.js';
+import type { AgentResources } from './executors/executor.js';
 
 export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const redactor = createRedactor(startupSecrets(config, env));
@@ -32,7 +35,15 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
       `${proxy ? ` via proxy ${proxy.display}` : ''}, credentials from ${config.credentials?.source ?? 'the AWS default chain'}, runner id ${config.taskrunnerId}`,
   );
 
-  const client = createDataPipelineClient(config, resolveCredentials(config));
+  const credentials = resolveCredentials(config);
+  const client = createDataPipelineClient(config, credentials);
+  const s3Proxy = config.s3NoProxy ? undefined : proxyForS3(config, env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `https://s3.${config.region}.amazonaws.com`);
+  const resources = createResources({
+    credentials: credentials as AgentResources['credentials'],
+    region: config.region,
+    s3Proxy: s3Proxy ? { url: s3Proxy.url, display: s3Proxy.display } : undefined,
+    env,
+  });
   const api = sdkServiceApi(client, {
     workerGroup: config.workerGroup,
     hostname: hostname(),
@@ -53,6 +64,7 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
     },
     {
       api,
+      resources,
       log,
       slotLog: (slot) => runnerLog.logger.child({ slot, logger: 'amazonaws.datapipeline.taskrunner.TaskPoller' }),
       executorFor,

@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Logger } from 'winston';
 import type { TaskObject } from '@aws-sdk/client-data-pipeline';
 import { parsePeriod, periodMs } from '../protocol/period.js';
-import type { AttemptPaths, Executor, Outcome } from './executors/executor.js';
+import type { AgentResources, AttemptPaths, Executor, Outcome } from './executors/executor.js';
 import { TaskFailure } from './executors/executor.js';
 import type { Journal } from './journal.js';
 import { processStartTicks } from './journal.js';
@@ -29,6 +29,7 @@ export interface TaskDeps {
   env: NodeJS.ProcessEnv;
   /** Aborted when the drain deadline passed (or a second signal came): running work must stop now. */
   hardStop: AbortSignal;
+  resources: AgentResources;
 }
 
 export type TaskResult = 'reported' | 'canceled' | 'lost';
@@ -116,6 +117,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
     await Promise.all([mkdir(paths.logDir, { recursive: true }), mkdir(paths.tmpDir, { recursive: true })]);
     log.info(`running ${type ?? '(no type)'} ${task.attemptId} (task ${id})`);
     outcome = await deps.executorFor(type).execute({
+      resources: deps.resources,
       task,
       signal: ac.signal,
       log,

@@ -5,7 +5,7 @@
  * the server (through a counting forwarder). (2) CPU while idle with the normal hold (--poll-wait 20): CPU seconds
  * over 10 s. (3) Start-up: spawn to the first PollForTask reaching the server, 5 times.
  */
-import { startAgent, startCountingProxy, stopAllAgents, wallMs } from './lib/agent-process.js';
+import { compileAgent, startAgent, startCountingProxy, stopAllAgents, wallMs } from './lib/agent-process.js';
 import type { CountingProxy } from './lib/agent-process.js';
 import { log, mib, ms, percentile, runFigure, sleep, table } from './lib/report.js';
 import { startBenchServer } from './lib/server-process.js';
@@ -54,7 +54,8 @@ interface Held {
   idleRssKb: number;
 }
 
-async function heldPolls(proxy: CountingProxy): Promise<Held> {
+/** Start-up 5 times; after the last, RSS with every poll held and (when `cpu`) CPU over IDLE_S. */
+async function heldPolls(proxy: CountingProxy, label: string, o: { cli?: string; cpu: boolean }): Promise<Held> {
   const startupMs: number[] = [];
   const firstLineMs: number[] = [];
   let idleCpuS = NaN;
@@ -62,21 +63,23 @@ async function heldPolls(proxy: CountingProxy): Promise<Held> {
   for (let i = 0; i < STARTS; i++) {
     proxy.arrivals = [];
     proxy.recordArrivals = true;
-    const agent = startAgent({ url: proxy.url, workerGroup: `bench-agent-idle-${i}`, tasks: SLOTS });
+    const agent = startAgent({ url: proxy.url, workerGroup: `bench-agent-idle-${i}`, tasks: SLOTS, cli: o.cli });
     try {
       await until('the first poll', () => proxy.arrivals.length > 0, 30_000);
       proxy.recordArrivals = false;
       startupMs.push(proxy.arrivals[0] - agent.spawnedAt);
       firstLineMs.push((agent.firstLineAt ?? NaN) - agent.spawnedAt);
-      log(`start ${i + 1}: first poll ${ms(startupMs[i], 0)} after spawn (first log line ${ms(firstLineMs[i], 0)})`);
+      log(`${label} start ${i + 1}: first poll ${ms(startupMs[i], 0)} after spawn (first log line ${ms(firstLineMs[i], 0)})`);
       if (i === STARTS - 1) {
         await sleep(2000); // past start-up: every slot's poll held
-        const cpu0 = agent.cpuSeconds();
-        const t0 = wallMs();
-        await sleep(IDLE_S * 1000);
-        idleCpuS = (agent.cpuSeconds() - cpu0) / ((wallMs() - t0) / 1000);
+        if (o.cpu) {
+          const cpu0 = agent.cpuSeconds();
+          const t0 = wallMs();
+          await sleep(IDLE_S * 1000);
+          idleCpuS = (agent.cpuSeconds() - cpu0) / ((wallMs() - t0) / 1000);
+        }
         idleRssKb = agent.rssKb();
-        log(`idle: ${(idleCpuS * 100).toFixed(2)} % CPU, RSS ${mib(idleRssKb)}`);
+        log(`${label} idle: ${(idleCpuS * 100).toFixed(2)} % CPU, RSS ${mib(idleRssKb)}`);
       }
     } finally {
       await agent.stop();
@@ -86,13 +89,19 @@ async function heldPolls(proxy: CountingProxy): Promise<Held> {
 }
 
 void runFigure(async () => {
+  // Compiled while the servers start (nothing is measured yet).
+  const compiling = compileAgent();
+  compiling.catch(() => {});
   const [fast, held] = await Promise.all([startBenchServer('pglite', { pollWaitS: 0.01 }), startBenchServer('pglite', { pollWaitS: 20 })]);
   const proxies = await Promise.all([startCountingProxy(fast.url), startCountingProxy(held.url)]);
+  const compiled = await compiling;
   try {
     log(`${POLLS} empty polls (server --poll-wait 0.01)`);
     const samples = await emptyPolls(proxies[0]);
     log(`start-up x ${STARTS} and ${IDLE_S} s idle (server --poll-wait 20)`);
-    const h = await heldPolls(proxies[1]);
+    const h = await heldPolls(proxies[1], 'tsx', { cpu: true });
+    const hc = await heldPolls(proxies[1], 'compiled', { cli: compiled.cli, cpu: false });
+    const startupC = [...hc.startupMs].sort((a, b) => a - b);
 
     const at = (k: number) => samples.find((s) => s.polls === k) as { rssKb: number };
     const peakKb = Math.max(...samples.map((s) => s.rssKb));
@@ -126,6 +135,10 @@ void runFigure(async () => {
         `${ms(percentile(startup, 50), 0)} (min ${ms(startup[0], 0)}, max ${ms(startup[startup.length - 1], 0)}); the ` +
         `first log line came after a median ${ms(percentile(firstLine, 50), 0)}.`,
       '',
+      `**Compiled** (\`tsc -p tsconfig.build.json\` into a temp dir, run as \`node agent/cli.js\`: what the installed ` +
+        `\`taskrunner\` runs, without tsx): start-up median ${ms(percentile(startupC, 50), 0)} (min ${ms(startupC[0], 0)}, ` +
+        `max ${ms(startupC[startupC.length - 1], 0)}); RSS with every poll held ${mib(hc.idleRssKb)} (through tsx: ${mib(h.idleRssKb)}).`,
+      '',
       `Targets: RSS ${TARGET_RSS_MIB} MiB or less: ${rssOk ? 'met' : 'missed'} (peak ${mib(peakKb)}); no growth ` +
         `(at most ${GROWTH_TOLERANCE_MIB} MiB from 2,000 to ${POLLS.toLocaleString('en')} polls): ${growthOk ? 'met' : 'missed'} ` +
         `(${growthMib >= 0 ? '+' : ''}${growthMib.toFixed(1)} MiB); idle CPU about 0 % (under ${TARGET_IDLE_CPU_PCT} %): ` +
@@ -145,5 +158,6 @@ void runFigure(async () => {
     await stopAllAgents();
     await Promise.all(proxies.map((p) => p.close()));
     await Promise.all([fast.stop(), held.stop()]);
+    compiled.remove();
   }
 });

@@ -2,6 +2,7 @@
  * The one interface every executor implements: given the task's objects, an AbortSignal and the attempt's
  * paths, do the work and say how it ended. An executor never calls the service; task.ts reports the outcome.
  */
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Logger } from 'winston';
 import type { TaskView } from '../objects.js';
 
@@ -32,7 +33,26 @@ export interface SpawnedChild {
   startTicks?: number;
 }
 
+/**
+ * What the agent lends executors for talking to data stores: the same credentials, region and proxy settings the
+ * Data Pipeline client uses (as the jar does). Heavy clients (S3, SQL drivers, RDS) are created on first use by
+ * the modules that need them, never at start-up: the idle agent stays small.
+ */
+export interface AgentResources {
+  /** The agent's AWS credentials (options, credentials.json or the default chain). */
+  readonly credentials: AwsCredentialIdentity | (() => Promise<AwsCredentialIdentity>);
+  /** --region */
+  readonly region: string;
+  /** Proxy for S3 (undefined with --s3NoProxy or when none is configured). */
+  readonly s3Proxy?: { url: string; display: string };
+  /** The process environment the agent started with (AWS_ENDPOINT_URL_S3, AWS_S3_FORCE_PATH_STYLE, ...). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Lazily created, shared clients, keyed by the module that made them (e.g. 's3'). Closed at agent stop. */
+  shared<T>(key: string, make: () => Promise<T> | T, close?: (v: T) => void | Promise<void>): Promise<T>;
+}
+
 export interface ExecutionContext {
+  readonly resources: AgentResources;
   readonly task: TaskView;
   /** Aborted on cancel (canceled: true), local attemptTimeout, or shutdown after the drain deadline. */
   readonly signal: AbortSignal;

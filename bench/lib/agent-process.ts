@@ -3,14 +3,15 @@
  * counting HTTP forwarder to see when its requests reach the server, and pipelines of shell commands to feed it.
  * Agents left running when the bench process exits (a script that threw, or the 115 s deadline) are killed.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { CreatePipelineCommand, PutPipelineDefinitionCommand, QueryObjectsCommand } from '@aws-sdk/client-data-pipeline';
 import type { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
 import { TEST_KEY, toPipelineObjects } from '../../test/support/server.js';
@@ -30,6 +31,8 @@ export interface AgentOpts {
   tasks?: number;
   /** Extra environment (e.g. TASKRUNNER_MIN_POLL_INTERVAL_MS). */
   env?: NodeJS.ProcessEnv;
+  /** A compiled `agent/cli.js` to run with plain node (see compileAgent); default agent/cli.ts through tsx. */
+  cli?: string;
   /** Called with each line the agent prints on stdout (its runner log). */
   onLine?: (line: string, atMs: number) => void;
 }
@@ -56,7 +59,7 @@ process.on('exit', () => {
 export function startAgent(o: AgentOpts): BenchAgent {
   const dir = mkdtempSync(join(tmpdir(), 'dp-bench-agent-'));
   const args = [
-    '--import', TSX, CLI,
+    ...(o.cli ? [o.cli] : ['--import', TSX, CLI]),
     `--endpoint=${o.url}`, `--accessId=${TEST_KEY.accessKeyId}`, `--secretKey=${TEST_KEY.secretAccessKey}`,
     `--workerGroup=${o.workerGroup}`, `--output=${join(dir, 'output')}`, `--tasks=${o.tasks ?? 8}`,
   ];
@@ -107,6 +110,23 @@ export function startAgent(o: AgentOpts): BenchAgent {
   };
   live.set(child, agent);
   return agent;
+}
+
+/**
+ * The sources compiled as `npm run build` does, into a temp dir (dist/ may be stale or in use), with a
+ * node_modules link so its imports resolve: the `taskrunner` users run, without tsx.
+ */
+export async function compileAgent(): Promise<{ cli: string; remove(): void }> {
+  const out = mkdtempSync(join(tmpdir(), 'dp-bench-dist-'));
+  try {
+    await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', out], { cwd: REPO_ROOT });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(out, 'node_modules'));
+    writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+  } catch (err) {
+    rmSync(out, { recursive: true, force: true });
+    throw err;
+  }
+  return { cli: join(out, 'agent', 'cli.js'), remove: () => rmSync(out, { recursive: true, force: true }) };
 }
 
 export async function stopAllAgents(): Promise<void> {

@@ -93,8 +93,9 @@ export function writeSection(
     `- Node ${machine.node}, ${machine.postgres}`,
     ...(machine.load ? [`- 1-minute load average ${machine.load} (anything above what the benchmark itself adds is other work on the machine)`] : []),
     '',
-    `The machine has only ${machine.cores} cores, shared by the benchmark client (the AWS SDK), the server process and ` +
-      `PostgreSQL; every figure is lower than it would be with each on cores of its own.`,
+    `The machine has only ${machine.cores} cores, shared by every process of a benchmark (the SDK client, the server, ` +
+      `PostgreSQL, the agent and its tasks) and by anything else running at the time: every figure is lower than it ` +
+      `would be with each on cores of its own.`,
     '',
     ...blocks.flatMap((b) => [b, '']),
     ...(notes ? [notes.trim(), ''] : []),

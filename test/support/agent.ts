@@ -10,6 +10,8 @@ import { executorFor } from '../../agent/executors/registry.js';
 import { attemptPaths } from '../../agent/logs/attempt-paths.js';
 import { sdkServiceApi } from '../../agent/service-api.js';
 import type { ServiceApi } from '../../agent/service-api.js';
+import { createResources } from '../../agent/resources.js';
+import type { OwnedResources } from '../../agent/resources.js';
 import { TEST_KEY } from './server.js';
 
 export interface TestAgent {
@@ -38,7 +40,7 @@ export function quietLogger(lines: string[] = []): winston.Logger {
 export async function startTestAgent(
   url: string,
   workerGroup: string,
-  o: Partial<AgentOptions> & { outputDir?: string; api?: ServiceApi } = {},
+  o: Partial<AgentOptions> & { outputDir?: string; api?: ServiceApi; resources?: OwnedResources } = {},
 ): Promise<TestAgent> {
   const outputDir = o.outputDir ?? mkdtempSync(join(tmpdir(), 'dp-agent-'));
   const client = new DataPipelineClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: TEST_KEY });
@@ -60,7 +62,13 @@ export async function startTestAgent(
       flushTimeoutMs: 2_000,
       ...o,
     },
-    { api, log, executorFor, paths: (t) => attemptPaths(outputDir, t) },
+    {
+      api,
+      log,
+      executorFor,
+      paths: (t) => attemptPaths(outputDir, t),
+      resources: o.resources ?? createResources({ credentials: TEST_KEY, region: 'us-east-1', env: { ...process.env } }),
+    },
   );
   await agent.start();
   return {

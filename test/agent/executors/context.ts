@@ -4,6 +4,7 @@ import winston from 'winston';
 import type { Field } from '../../../protocol/shapes.js';
 import type { ExecutionContext, SpawnedChild } from '../../../agent/executors/executor.js';
 import { TaskView } from '../../../agent/objects.js';
+import { createResources } from '../../../agent/resources.js';
 
 export const ATTEMPT_ID = '@ShellCommandActivityObj_2017-08-13T14:20:27_Attempt=1';
 
@@ -26,6 +27,7 @@ export function testContext(dir: string, fields: Record<string, string | string[
   const controller = new AbortController();
   const spawned: SpawnedChild[] = [];
   return {
+    resources: createResources({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, region: 'us-east-1', env: { ...process.env } }),
     task,
     signal: controller.signal,
     log: winston.createLogger({ silent: true }),
