@@ -1,0 +1,31 @@
+/**
+ * `CSV` as CopyActivity reads and writes it: the "Unix/Linux variant" (taskrunner.md 3.4), not RFC 4180.
+ * Separator `,`, records end with LF, nothing is quoted, `escapeChar` (default `\`) escapes (escaped.ts).
+ * Also the format of an S3DataNode without `dataFormat`.
+ */
+import type { ObjectView } from '../objects.js';
+import { checkEscapedSettings, readEscaped, writeEscaped } from './escaped.js';
+import type { EscapedSettings } from './escaped.js';
+import { columnsSignature, decodeSpelling, parseColumns } from './format.js';
+import type { DataFormat } from './format.js';
+
+/** The CSV format of data format object `obj`, or the default CSV when undefined. */
+export function dpCsv(obj?: ObjectView): DataFormat {
+  const settings: EscapedSettings = {
+    label: 'CSV',
+    objectId: obj?.id,
+    separator: ',',
+    recordSeparator: '\n',
+    escape: decodeSpelling(obj?.value('escapeChar') ?? '\\'),
+    columns: obj ? parseColumns(obj.id, obj.values('column')) : undefined,
+  };
+  checkEscapedSettings(settings);
+  return {
+    type: 'CSV',
+    objectId: obj?.id,
+    columns: settings.columns,
+    signature: `CSV esc=${JSON.stringify(settings.escape)} columns=${columnsSignature(settings.columns)}`,
+    reader: (input) => readEscaped(input, settings),
+    writer: () => writeEscaped(settings),
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Streaming transfers. Downloads go through a temporary name in the destination's directory and are renamed
+ * when complete, so a reader never sees half a file and a failure leaves nothing behind. Uploads use
+ * lib-storage's Upload: 8 MiB parts, 4 in flight, so memory stays at about 32 MiB per transfer whatever the size.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { toS3Failure } from './errors.js';
+import type { ProgressFn } from './progress.js';
+import { sseParams } from './sse.js';
+import type { SseChoice } from './sse.js';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+
+export const PART_SIZE = 8 * 1024 * 1024;
+export const QUEUE_SIZE = 4;
+
+export async function openObject(client: S3Client, sdk: Sdk, bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {
+  try {
+    const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const body = r.Body;
+    if (!(body instanceof Readable)) throw new Error('GetObject returned no readable body');
+    return body;
+  } catch (err) {
+    throw toS3Failure(err, 'GetObject', bucket, key);
+  }
+}
+
+export interface DownloadSpec {
+  bucket: string;
+  key: string;
+  destPath: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+export async function downloadObject(client: S3Client, sdk: Sdk, d: DownloadSpec): Promise<number> {
+  const dir = dirname(d.destPath);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(d.destPath).slice(0, 200)}.part-${randomBytes(6).toString('hex')}`);
+  let bytes = 0;
+  try {
+    let total: number | undefined;
+    let body: Readable;
+    try {
+      const r = await client.send(new sdk.GetObjectCommand({ Bucket: d.bucket, Key: d.key }), { abortSignal: d.signal });
+      if (!(r.Body instanceof Readable)) throw new Error('GetObject returned no readable body');
+      body = r.Body;
+      total = r.ContentLength;
+    } catch (err) {
+      throw toS3Failure(err, 'GetObject', d.bucket, d.key);
+    }
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        d.onProgress?.(bytes, total);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, count, createWriteStream(tmp, { mode: 0o600 }), { signal: d.signal });
+    } catch (err) {
+      throw toS3Failure(err, 'GetObject (reading the body)', d.bucket, d.key);
+    }
+    // A connection cut at a message boundary can end the stream early without an error: check the length.
+    if (total !== undefined && bytes !== total) {
+      throw toS3Failure(new Error(`the object has ${total} bytes but only ${bytes} arrived`), 'GetObject', d.bucket, d.key);
+    }
+    await rename(tmp, d.destPath);
+    return bytes;
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export interface UploadOptions extends SseChoice {
+  contentType?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+export async function uploadObject(client: S3Client, bucket: string, key: string, source: Readable | string, o: UploadOptions): Promise<void> {
+  const { Upload } = await import('@aws-sdk/lib-storage');
+  let body: Readable;
+  let length: number | undefined;
+  if (typeof source === 'string') {
+    length = (await stat(source)).size;
+    body = createReadStream(source);
+  } else body = source;
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(o.signal?.reason);
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const upload = new Upload({
+    client,
+    queueSize: QUEUE_SIZE,
+    partSize: PART_SIZE,
+    leavePartsOnError: false, // abort the multipart upload on any failure: never a truncated object
+    abortController: ac,
+    params: {
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ...(length !== undefined ? { ContentLength: length } : {}),
+      ...(o.contentType ? { ContentType: o.contentType } : {}),
+      ...sseParams(o),
+    },
+  });
+  if (o.onProgress) {
+    const cb = o.onProgress;
+    upload.on('httpUploadProgress', (p) => cb(p.loaded ?? 0, p.total ?? length));
+  }
+  try {
+    await upload.done();
+  } catch (err) {
+    throw toS3Failure(err, 'Upload', bucket, key);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    if (typeof source === 'string') body.destroy();
+  }
+}
