@@ -3,10 +3,11 @@
  * --poll-wait is 10 ms, with the agent's shortest interval between empty polls cut to 1 ms
  * (TASKRUNNER_MIN_POLL_INTERVAL_MS) so the polls come quickly; RSS sampled every 1,000 polls, counted as they reach
  * the server (through a counting forwarder). (2) CPU while idle with the normal hold (--poll-wait 20): CPU seconds
- * over 10 s. (3) Start-up: spawn to the first PollForTask reaching the server, 5 times.
+ * over 10 s. (3) Start-up: spawn to the first PollForTask reaching the server, 5 times. The compiled agent's
+ * start-up and memory are agent-compiled.ts.
  */
-import { compileAgent, startAgent, startCountingProxy, stopAllAgents, wallMs } from './lib/agent-process.js';
-import type { CountingProxy } from './lib/agent-process.js';
+import { startAgent, startCountingProxy, startups, stopAllAgents, until, wallMs } from './lib/agent-process.js';
+import type { BenchAgent, CountingProxy } from './lib/agent-process.js';
 import { log, mib, ms, percentile, runFigure, sleep, table } from './lib/report.js';
 import { startBenchServer } from './lib/server-process.js';
 
@@ -19,13 +20,6 @@ const TARGET_RSS_MIB = 60;
 /** "No growth": RSS at the last sample at most this much above the sample at 2,000 polls (after warm-up). */
 const GROWTH_TOLERANCE_MIB = 3;
 const TARGET_IDLE_CPU_PCT = 0.5;
-
-async function until(what: string, cond: () => boolean, limitMs: number): Promise<void> {
-  for (const end = Date.now() + limitMs; !cond(); ) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${limitMs / 1000} s`);
-    await sleep(5);
-  }
-}
 
 async function emptyPolls(proxy: CountingProxy): Promise<{ polls: number; rssKb: number; atS: number }[]> {
   const agent = startAgent({ url: proxy.url, workerGroup: 'bench-agent-idle-fast', tasks: SLOTS, env: { TASKRUNNER_MIN_POLL_INTERVAL_MS: '1' } });
@@ -47,69 +41,38 @@ async function emptyPolls(proxy: CountingProxy): Promise<{ polls: number; rssKb:
   return samples;
 }
 
-interface Held {
-  startupMs: number[];
-  firstLineMs: number[];
-  idleCpuS: number;
-  idleRssKb: number;
-}
-
-/** Start-up 5 times; after the last, RSS with every poll held and (when `cpu`) CPU over IDLE_S. */
-async function heldPolls(proxy: CountingProxy, label: string, o: { cli?: string; cpu: boolean }): Promise<Held> {
-  const startupMs: number[] = [];
-  const firstLineMs: number[] = [];
-  let idleCpuS = NaN;
-  let idleRssKb = NaN;
-  for (let i = 0; i < STARTS; i++) {
-    proxy.arrivals = [];
-    proxy.recordArrivals = true;
-    const agent = startAgent({ url: proxy.url, workerGroup: `bench-agent-idle-${i}`, tasks: SLOTS, cli: o.cli });
-    try {
-      await until('the first poll', () => proxy.arrivals.length > 0, 30_000);
-      proxy.recordArrivals = false;
-      startupMs.push(proxy.arrivals[0] - agent.spawnedAt);
-      firstLineMs.push((agent.firstLineAt ?? NaN) - agent.spawnedAt);
-      log(`${label} start ${i + 1}: first poll ${ms(startupMs[i], 0)} after spawn (first log line ${ms(firstLineMs[i], 0)})`);
-      if (i === STARTS - 1) {
-        // Past start-up, every slot's poll held, and past V8's one-off memory-reducer GC some 8 s after start.
-        await sleep(o.cpu ? 10_000 : 2000);
-        if (o.cpu) {
-          const cpu0 = agent.cpuSeconds();
-          const t0 = wallMs();
-          await sleep(IDLE_S * 1000);
-          idleCpuS = (agent.cpuSeconds() - cpu0) / ((wallMs() - t0) / 1000);
-        }
-        idleRssKb = agent.rssKb();
-        log(`${label} idle: ${(idleCpuS * 100).toFixed(2)} % CPU, RSS ${mib(idleRssKb)}`);
-      }
-    } finally {
-      await agent.stop();
-    }
-  }
-  return { startupMs, firstLineMs, idleCpuS, idleRssKb };
+/** CPU share of `agent` over IDLE_S seconds, starting `afterMs` from now. */
+async function idleCpu(agent: BenchAgent, afterMs: number): Promise<number> {
+  await sleep(afterMs);
+  const cpu0 = agent.cpuSeconds();
+  const t0 = wallMs();
+  await sleep(IDLE_S * 1000);
+  return (agent.cpuSeconds() - cpu0) / ((wallMs() - t0) / 1000);
 }
 
 void runFigure(async () => {
-  // Compiled while the servers start (nothing is measured yet).
-  const compiling = compileAgent();
-  compiling.catch(() => {});
   const [fast, held] = await Promise.all([startBenchServer('pglite', { pollWaitS: 0.01 }), startBenchServer('pglite', { pollWaitS: 20 })]);
   const proxies = await Promise.all([startCountingProxy(fast.url), startCountingProxy(held.url)]);
-  const compiled = await compiling;
   try {
+    log(`start-up x ${STARTS} (server --poll-wait 20)`);
+    const h = await startups(proxies[1], 'tsx', { count: STARTS, tasks: SLOTS });
+    // The last one stays, its polls held: its idle window starts 10 s after its first poll (past V8's one-off
+    // memory-reducer GC some 8 s after start) and runs while the other agent makes its empty polls, which adds
+    // no ticks to this one's count (it only shares the cores).
+    const idle = idleCpu(h.last, 10_000);
     log(`${POLLS} empty polls (server --poll-wait 0.01)`);
     const samples = await emptyPolls(proxies[0]);
-    log(`start-up x ${STARTS} and ${IDLE_S} s idle (server --poll-wait 20)`);
-    const h = await heldPolls(proxies[1], 'tsx', { cpu: true });
-    const hc = await heldPolls(proxies[1], 'compiled', { cli: compiled.cli, cpu: false });
-    const startupC = [...hc.startupMs].sort((a, b) => a - b);
+    const idleCpuS = await idle;
+    const idleRssKb = h.last.rssKb();
+    log(`idle: ${(idleCpuS * 100).toFixed(2)} % CPU, RSS ${mib(idleRssKb)}`);
+    await h.last.stop();
 
     const at = (k: number) => samples.find((s) => s.polls === k) as { rssKb: number };
     const peakKb = Math.max(...samples.map((s) => s.rssKb));
     const growthMib = (samples[samples.length - 1].rssKb - at(2000).rssKb) / 1024;
     const rssOk = peakKb / 1024 <= TARGET_RSS_MIB;
     const growthOk = growthMib <= GROWTH_TOLERANCE_MIB;
-    const cpuPct = h.idleCpuS * 100;
+    const cpuPct = idleCpuS * 100;
     const startup = [...h.startupMs].sort((a, b) => a - b);
     const firstLine = [...h.firstLineMs].sort((a, b) => a - b);
     const pollRate = POLLS / samples[samples.length - 1].atS;
@@ -131,15 +94,12 @@ void runFigure(async () => {
       '',
       `**CPU while idle**, with the normal hold (--poll-wait 20: each slot's poll held 20 s): ` +
         `${cpuPct.toFixed(2)} % of one core over ${IDLE_S} s, starting 10 s after the first poll (past the one-off GC V8's ` +
-        `memory reducer runs about 8 s after start-up, some 70 ms of CPU); from /proc/<pid>/stat in 10 ms ticks. RSS then ${mib(h.idleRssKb)}.`,
+        `memory reducer runs about 8 s after start-up, some 70 ms of CPU); from /proc/<pid>/stat in 10 ms ticks, while ` +
+        `the other agent made its empty polls. RSS then ${mib(idleRssKb)}.`,
       '',
       `**Start-up**, spawn to the first PollForTask reaching the server, ${STARTS} starts: median ` +
         `${ms(percentile(startup, 50), 0)} (min ${ms(startup[0], 0)}, max ${ms(startup[startup.length - 1], 0)}); the ` +
         `first log line came after a median ${ms(percentile(firstLine, 50), 0)}.`,
-      '',
-      `**Compiled** (\`tsc -p tsconfig.build.json\` into a temp dir, run as \`node agent/cli.js\`: what the installed ` +
-        `\`taskrunner\` runs, without tsx): start-up median ${ms(percentile(startupC, 50), 0)} (min ${ms(startupC[0], 0)}, ` +
-        `max ${ms(startupC[startupC.length - 1], 0)}); RSS with every poll held ${mib(hc.idleRssKb)} (through tsx: ${mib(h.idleRssKb)}).`,
       '',
       `Targets: RSS ${TARGET_RSS_MIB} MiB or less: ${rssOk ? 'met' : 'missed'} (peak ${mib(peakKb)}); no growth ` +
         `(at most ${GROWTH_TOLERANCE_MIB} MiB from 2,000 to ${POLLS.toLocaleString('en')} polls): ${growthOk ? 'met' : 'missed'} ` +
@@ -160,6 +120,5 @@ void runFigure(async () => {
     await stopAllAgents();
     await Promise.all(proxies.map((p) => p.close()));
     await Promise.all([fast.stop(), held.stop()]);
-    compiled.remove();
   }
 });

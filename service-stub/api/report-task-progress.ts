@@ -5,6 +5,7 @@ import type { Field } from '../../protocol/shapes.js';
 import { runDefinition } from '../scheduler/run-definition.js';
 import { progressTimeoutMs } from '../scheduler/timing.js';
 import { byTaskId, updateObject } from '../store/objects.js';
+import type { Services } from '../core/services.js';
 import { defineOperation } from './operation.js';
 
 /**
@@ -15,6 +16,8 @@ export const reportTaskProgress = defineOperation<{ taskId: string; fields?: Fie
   name: 'ReportTaskProgress',
   input: s.struct({ taskId: s.taskId, fields: shapes.fields }, ['taskId']),
   async run({ services }, input) {
+    if (await ackRunning(services, input)) return { canceled: false };
+    // Anything else (not running, canceled, unknown or dead task) is settled under a row lock, as it always was.
     return services.runTx(async (tx) => {
       const a = await byTaskId(tx.q, input.taskId, true);
       if (!a) {
@@ -33,3 +36,26 @@ export const reportTaskProgress = defineOperation<{ taskId: string; fields?: Fie
     });
   },
 });
+
+/**
+ * The common case, once per task and then every keep-alive: a RUNNING, not canceled attempt. Two statements
+ * without an explicit transaction instead of four: the UPDATE re-checks what the SELECT saw, so if the attempt
+ * changed in between (settled, canceled, handed out again) nothing is written and the caller takes the locked path.
+ */
+async function ackRunning(services: Services, input: { taskId: string; fields?: Field[] }): Promise<boolean> {
+  const rows = await services.db.query<{ pipeline_id: string; run_id: number; component_id: string }>(
+    `SELECT pipeline_id, run_id, component_id FROM objects WHERE task_id = $1 AND status = 'RUNNING' AND NOT cancel_requested`,
+    [input.taskId],
+  );
+  const a = rows[0];
+  if (!a) return false;
+  const now = services.clock.now();
+  const def = await runDefinition(services.db, a.pipeline_id, a.run_id);
+  const fields = { reportProgressTime: formatDateTime(now), ...(input.fields?.length ? { progress: input.fields } : {}) };
+  const updated = await services.db.query(
+    `UPDATE objects SET ack_deadline = NULL, progress_deadline = $2, fields = fields || $3::jsonb
+      WHERE task_id = $1 AND status = 'RUNNING' AND NOT cancel_requested RETURNING 1`,
+    [input.taskId, new Date(now + progressTimeoutMs(def, a.component_id, services.limits)), JSON.stringify(fields)],
+  );
+  return updated.length > 0;
+}
