@@ -20,7 +20,7 @@ export type RunAgent = (config: AgentConfig) => Promise<number | void>;
 
 /** Subcommands by name. Jar options all start with `--`, so a bare first word can only be a subcommand. */
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
-  // 'sql-check': async () => (await import('./commands/sql-check.js')).run,
+  'sql-check': async () => (await import('./commands/sql-check.js')).run,
 };
 
 const processIo: CliIo = {
@@ -72,6 +72,9 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
+  // The SDK versions are pinned by our lockfile (and packages ship their own Node): its Node-20 notice is not
+  // something an operator can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2), process.env).then(
     // exit() rather than exitCode: the agent's keep-alive sockets and timers must not hold the process open.
     (code) => process.exit(code),

@@ -11,6 +11,7 @@ import { executorFor } from './executors/registry.js';
 import { attemptPaths } from './logs/attempt-paths.js';
 import { createRedactor, startupSecrets } from './logs/redact.js';
 import { createRunnerLogger } from './logs/runner-log.js';
+import { startRunnerLogUpload } from './logs/upload.js';
 import { sdkServiceApi } from './service-api.js';
 import { createResources } from './resources.js';
 import { proxyForS3 } from './proxy.js';
@@ -28,7 +29,6 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
   const log = runnerLog.logger.child({ logger: 'amazonaws.datapipeline.taskrunner.TaskRunner' });
   log.info(`Logging to ${join(config.outputDir, 'logs')}`);
   for (const w of config.warnings) log.warn(w);
-  if (config.logUri) log.warn(`--logUri ${config.logUri} is accepted, but this build does not upload logs to S3 yet; they stay in ${join(config.outputDir, 'logs')}`);
   const proxy = clientProxy(config);
   log.info(
     `worker group ${config.workerGroup}, ${config.tasks} task slot(s), endpoint ${config.endpoint}` +
@@ -44,6 +44,11 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
     s3Proxy: s3Proxy ? { url: s3Proxy.url, display: s3Proxy.display } : undefined,
     env,
   });
+  // --logUri: rotated runner logs pushed every hour, the rest at shutdown (logs/upload.ts); S3 is touched only then.
+  const logPush = config.logUri
+    ? startRunnerLogUpload({ logUri: config.logUri, logDir: join(config.outputDir, 'logs'), taskrunnerId: config.taskrunnerId, resources, log })
+    : undefined;
+  if (config.logUri) log.info(`runner logs are pushed to ${config.logUri} every hour and at exit`);
   const api = sdkServiceApi(client, {
     workerGroup: config.workerGroup,
     hostname: hostname(),
@@ -83,6 +88,10 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
   process.off('SIGINT', onSignal);
   client.destroy();
   log.info('task runner stopped');
+  if (logPush) {
+    await logPush.stop();
+    await resources.close(); // the agent closed its clients already; this closes the one the final push made
+  }
   await runnerLog.close();
   return 0;
 }

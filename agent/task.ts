@@ -15,6 +15,7 @@ import { TaskView } from './objects.js';
 import type { Outbox } from './outbox.js';
 import { shortId } from './outbox.js';
 import { AttemptTimeout, Canceled, ShuttingDown } from './process/abort-reasons.js';
+import { uploadAttemptLogs } from './logs/upload.js';
 import type { ServiceApi, TaskStatusReport } from './service-api.js';
 
 export interface TaskDeps {
@@ -143,6 +144,8 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
     deps.hardStop.removeEventListener('abort', onHardStop);
     await rm(paths.tmpDir, { recursive: true, force: true });
   }
+  // pipelineLogUri: whatever the outcome; a failed upload is logged and changes nothing.
+  await uploadAttemptLogs({ resources: deps.resources, task, paths, log, signal: deps.hardStop });
 
   // The executor may have finished its work just as an abort arrived: the abort's reason decides.
   const reason: unknown = ac.signal.aborted ? ac.signal.reason : undefined;

@@ -1,17 +1,16 @@
 /**
  * Figure: the compiled agent, as the installed `taskrunner` runs it (`tsc -p tsconfig.build.json`, then
- * `node agent/cli.js`, no tsx): start-up (spawn to the first PollForTask reaching the server) 5 times, and RSS and
- * idle CPU with every poll held (--poll-wait 20), next to the same through tsx. Compiled into a temp dir, so dist/
+ * `node agent/cli.js`, no tsx): start-up (spawn to the first PollForTask reaching the server) 5 times, and RSS with
+ * every poll held (--poll-wait 20), next to the same through tsx. Compiled into a temp dir, so dist/
  * is neither needed nor touched.
  */
-import { compileAgent, startCountingProxy, startups, stopAllAgents, wallMs } from './lib/agent-process.js';
-import type { BenchAgent } from './lib/agent-process.js';
+import { compileAgent, startCountingProxy, startups, stopAllAgents } from './lib/agent-process.js';
 import { log, mib, ms, percentile, runFigure, sleep, table } from './lib/report.js';
 import { startBenchServer } from './lib/server-process.js';
 
 const STARTS = 5;
 const SLOTS = 8;
-const IDLE_S = 10;
+const SETTLE_MS = 10_000;
 const TARGET_RSS_MIB = 60;
 
 void runFigure(async () => {
@@ -22,28 +21,23 @@ void runFigure(async () => {
   try {
     const c = await startups(proxy, 'compiled', { count: STARTS, tasks: SLOTS, cli: compiled.cli });
     const t = await startups(proxy, 'tsx', { count: STARTS, tasks: SLOTS });
-    // Both last agents idle with their polls held; measured once past V8's one-off GC some 8 s after start.
-    await sleep(10_000);
-    const at = (a: BenchAgent) => ({ cpu: a.cpuSeconds(), t: wallMs() });
-    const c0 = at(c.last);
-    const t0 = at(t.last);
-    await sleep(IDLE_S * 1000);
-    const pct = (a: BenchAgent, s: { cpu: number; t: number }) => ((a.cpuSeconds() - s.cpu) / ((wallMs() - s.t) / 1000)) * 100;
+    // Both last agents idle with their polls held; RSS read once past V8's first memory-reducer GC (some 8 s in).
+    await sleep(SETTLE_MS);
     const rows = [
-      { label: 'compiled (`node agent/cli.js`)', s: c, rss: c.last.rssKb(), cpu: pct(c.last, c0) },
-      { label: 'through tsx (`node --import tsx agent/cli.ts`)', s: t, rss: t.last.rssKb(), cpu: pct(t.last, t0) },
+      { label: 'compiled (`node agent/cli.js`)', s: c, rss: c.last.rssKb() },
+      { label: 'through tsx (`node --import tsx agent/cli.ts`)', s: t, rss: t.last.rssKb() },
     ];
-    for (const r of rows) log(`${r.label}: RSS ${mib(r.rss)}, idle CPU ${r.cpu.toFixed(2)} %`);
+    for (const r of rows) log(`${r.label}: RSS ${mib(r.rss)}`);
     const compiledRss = rows[0].rss;
     const body = [
       `\`taskrunner --tasks ${SLOTS}\` compiled as \`npm run build\` does (into a temp dir) and run with plain node, ` +
         `which is what the installed command runs, next to the same sources through tsx (as the other figures run it), ` +
         `against \`datapipe-server\` on the embedded store (--poll-wait 20) through the counting forwarder. Start-up ` +
-        `is spawn to the first PollForTask reaching the server, ${STARTS} starts each; RSS (VmRSS) and CPU (10 ms ticks ` +
-        `over ${IDLE_S} s) of the last of each, idle with every poll held, 10 s after its first poll.`,
+        `is spawn to the first PollForTask reaching the server, ${STARTS} starts each; RSS (VmRSS) of the last of each, ` +
+        `idle with every poll held, ${SETTLE_MS / 1000} s after its first poll.`,
       '',
       table(
-        ['', 'start-up median', 'min', 'max', 'first log line (median)', 'RSS idle', 'CPU idle'],
+        ['', 'start-up median', 'min', 'max', 'first log line (median)', 'RSS idle'],
         rows.map((r) => {
           const s = [...r.s.startupMs].sort((a, b) => a - b);
           return [
@@ -53,7 +47,6 @@ void runFigure(async () => {
             ms(s[s.length - 1], 0),
             ms(percentile([...r.s.firstLineMs].sort((a, b) => a - b), 50), 0),
             mib(r.rss),
-            `${r.cpu.toFixed(2)} %`,
           ];
         }),
       ),

@@ -1,14 +1,19 @@
 /**
  * Object type -> executor. Adding a type is one new executor module plus one line in EXECUTORS.
- * Still to come (they fail as "not built yet" until then, see unsupported.ts PLANNED_TYPES):
- * CopyActivity, SqlActivity, S3KeyExists, S3PrefixNotEmpty, Exists, SqlPrecondition.
+ * Types not built yet fail as "not built yet" (see unsupported.ts PLANNED_TYPES).
  */
+import { copyActivity } from './copy-activity.js';
 import type { Executor } from './executor.js';
+import { exists } from './exists.js';
+import { s3KeyExists } from './s3-key-exists.js';
+import { s3PrefixNotEmpty } from './s3-prefix-not-empty.js';
 import { shellCommandActivity } from './shell-command-activity.js';
 import { shellCommandPrecondition } from './shell-command-precondition.js';
+import { sqlActivity } from './sql-activity.js';
+import { sqlPrecondition } from './sql-precondition.js';
 import { unsupportedExecutor } from './unsupported.js';
 
-const EXECUTORS: readonly Executor[] = [shellCommandActivity, shellCommandPrecondition];
+const EXECUTORS: readonly Executor[] = [shellCommandActivity, shellCommandPrecondition, copyActivity, s3KeyExists, s3PrefixNotEmpty, exists, sqlActivity, sqlPrecondition];
 
 const BY_TYPE: ReadonlyMap<string, Executor> = new Map(EXECUTORS.flatMap((e) => e.types.map((t) => [t, e] as const)));
 

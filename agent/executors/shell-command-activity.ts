@@ -1,7 +1,9 @@
-/** ShellCommandActivity (taskrunner.md 2.6, 3.3): exit 0 is FINISHED, anything else FAILED. Staging comes later. */
+/** ShellCommandActivity (taskrunner.md 2.6, 3.3): exit 0 is FINISHED, anything else FAILED; staging per 2.8. */
 import type { ExecutionContext, Executor, Outcome } from './executor.js';
 import { endedHow, executeShell, stackTrace, stderrExcerpt } from './shell-common.js';
 import type { ShellRun, ShellRunOptions } from './shell-common.js';
+import { withStaging } from '../staging/stage.js';
+import type { StagingOptions } from '../staging/stage.js';
 
 function decide(ctx: ExecutionContext, run: ShellRun): Outcome {
   const r = run.result;
@@ -20,11 +22,12 @@ function decide(ctx: ExecutionContext, run: ShellRun): Outcome {
   };
 }
 
-/** `o` injects shells and timings (tests); the registry uses the defaults. */
-export function createShellCommandActivity(o: ShellRunOptions = {}): Executor {
+/** `o` injects shells, timings and the staging progress timer (tests); the registry uses the defaults. */
+export function createShellCommandActivity(o: ShellRunOptions & { staging?: StagingOptions } = {}): Executor {
   return {
     types: ['ShellCommandActivity'],
-    execute: (ctx) => executeShell(ctx, (run) => decide(ctx, run), o),
+    // Staging's INPUT<n>_/OUTPUT<n>_STAGING_DIR reach the command through the extraEnv hook.
+    execute: (ctx) => withStaging(ctx, (env) => executeShell(ctx, (run) => decide(ctx, run), { ...o, extraEnv: { ...o.extraEnv, ...env } }), o.staging),
   };
 }
 

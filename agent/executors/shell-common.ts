@@ -8,9 +8,10 @@ import { abortReasonCode } from '../process/abort-reasons.js';
 import { OutputFileError, SpawnError } from '../process/errors.js';
 import { runProcess } from '../process/run.js';
 import type { RunResult, RunTiming } from '../process/run.js';
-import { prepareScript } from '../process/script-file.js';
+import { fetchScript, prepareScript } from '../process/script-file.js';
 import type { PreparedScript, ScriptSource } from '../process/script-file.js';
 import type { ObjectView } from '../objects.js';
+import { uploadRemoteOutputs } from '../staging/remote-outputs.js';
 import { TaskFailure } from './executor.js';
 import type { ExecutionContext, Outcome } from './executor.js';
 
@@ -56,7 +57,7 @@ export function outputTarget(value: string): OutputTarget {
 export interface ShellRun {
   script: PreparedScript;
   result: RunResult;
-  /** Remote stdout/stderr destinations not written yet (S3 upload is a later stage). */
+  /** Remote (s3://) stdout/stderr destinations; executeShell uploads them when the command has ended. */
   remoteOutputs: { stream: 'stdout' | 'stderr'; uri: string }[];
 }
 
@@ -70,7 +71,12 @@ export interface ShellRunOptions {
 /** Prepares and runs the attempt's script. Throws TaskFailure, SpawnError or OutputFileError before anything runs. */
 export async function runShell(ctx: ExecutionContext, o: ShellRunOptions = {}): Promise<ShellRun> {
   const spec = readShellSpec(ctx.task.attempt);
-  const script = await prepareScript(spec, { attemptId: ctx.task.attemptId, tmpDir: ctx.paths.tmpDir, shells: o.shells });
+  const script = await prepareScript(spec, {
+    attemptId: ctx.task.attemptId,
+    tmpDir: ctx.paths.tmpDir,
+    shells: o.shells,
+    fetch: (uri, dest) => fetchScript(uri, dest, { resources: ctx.resources, signal: ctx.signal }),
+  });
   const files = { stdout: [ctx.paths.stdout], stderr: [ctx.paths.stderr] };
   const remoteOutputs: ShellRun['remoteOutputs'] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -80,7 +86,7 @@ export async function runShell(ctx: ExecutionContext, o: ShellRunOptions = {}): 
     if (target.kind === 'local') files[stream].push(target.path);
     else {
       remoteOutputs.push({ stream, uri: target.uri });
-      ctx.log.warn(`${stream} ${target.uri} is not written: remote output paths are not supported yet; the output is in ${ctx.paths[stream]}`);
+      ctx.log.info(`${stream} goes to ${ctx.paths[stream]} and is uploaded to ${target.uri} when the command ends`);
     }
   }
   ctx.log.info(`Running ${script.shell} ${script.scriptPath} with ${spec.scriptArguments.length} argument(s)`);
@@ -177,5 +183,10 @@ export async function executeShell(ctx: ExecutionContext, decide: (run: ShellRun
   } catch (err) {
     return failureOutcome(err);
   }
-  return run.result.aborted ? abortedOutcome(run, ctx) : decide(run);
+  const outcome = run.result.aborted ? abortedOutcome(run, ctx) : decide(run);
+  if (run.remoteOutputs.length === 0) return outcome;
+  const failed = await uploadRemoteOutputs(ctx, run.remoteOutputs);
+  // A command that worked but whose output did not reach where the user asked is not a success.
+  if (failed && outcome.status === 'FINISHED') return { status: 'FAILED', errorId: failed.errorId, errorMessage: failed.message };
+  return outcome;
 }

@@ -23,11 +23,7 @@ const NOT_ON_WORKER_GROUP: Readonly<Record<string, { kind: Kind; why: string }>>
 
 /** Types an issue will add; until then they fail with "not built yet". */
 export const PLANNED_TYPES: Readonly<Record<string, Kind>> = {
-  CopyActivity: 'activity',
   SqlActivity: 'activity',
-  S3KeyExists: 'precondition',
-  S3PrefixNotEmpty: 'precondition',
-  Exists: 'precondition',
   SqlPrecondition: 'precondition',
 };
 

@@ -52,14 +52,17 @@ function regexChar(c: string): string {
   return c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
+const CR = 13;
+const LF = 10;
+
 const CRLF_HINT = (label: string) => `CRLF record ends are not supported by CopyActivity's ${label}; convert the data to LF`;
 
-/** Parses escaped delimited text into records. */
-export async function* readEscaped(input: ByteSource, s: EscapedSettings): AsyncGenerator<DataRecord> {
+/** Parses escaped delimited text into records, in batches (one per input chunk). */
+export async function* readEscapedBatches(input: ByteSource, s: EscapedSettings): AsyncGenerator<DataRecord[]> {
   const { separator: sep, recordSeparator: rec, escape: esc, columns } = s;
   const lfEnds = rec === '\n';
   // The characters that stop a plain run: the escape, both separators, CR (CRLF check) and LF (line count).
-  const special = new RegExp(`[${[esc, sep, rec, '\r', '\n'].map(regexChar).join('')}]`, 'g');
+  const [E, S, R] = [esc.charCodeAt(0), sep.charCodeAt(0), rec.charCodeAt(0)];
   let line = 1;
   let recordLine = 1;
   let field = '';
@@ -108,36 +111,39 @@ export async function* readEscaped(input: ByteSource, s: EscapedSettings): Async
       field += '\r';
     }
     while (i < n) {
-      special.lastIndex = i;
-      const m = special.exec(chunk);
-      const j = m ? m.index : n;
-      if (j > i) field += chunk.slice(i, j);
-      if (!m) break;
-      const c = chunk[j];
+      // Scan the plain run up to the next special character (a charCode loop beats a regex here).
+      let j = i;
+      let c = 0;
+      for (; j < n; j++) {
+        c = chunk.charCodeAt(j);
+        if (c === E || c === S || c === R || c === CR || c === LF) break;
+      }
+      if (j > i) field += j - i === n ? chunk : chunk.slice(i, j);
+      if (j >= n) break;
       i = j + 1;
-      if (c === esc) {
+      if (c === E) {
         if (i < n) escaped(chunk[i++]);
         else pendingEscape = true;
-      } else if (c === sep) {
-        if (c === '\n') line++;
+      } else if (c === S) {
+        if (c === LF) line++;
         endField();
-      } else if (c === rec) {
-        if (c === '\n') line++;
+      } else if (c === R) {
+        if (c === LF) line++;
         endRecord();
-      } else if (c === '\r') {
+      } else if (c === CR) {
         if (i >= n) pendingCR = true;
-        else if (chunk[i] === '\n' && lfEnds) throw crlf();
+        else if (chunk.charCodeAt(i) === LF && lfEnds) throw crlf();
         else field += '\r';
       } else {
         // A LF that does not end records: data, but still a new line for messages.
         line++;
-        field += c;
+        field += '\n';
       }
     }
     if (out.length > 0) {
       const batch = out;
       out = [];
-      yield* batch;
+      yield batch;
     }
   }
   if (pendingEscape) {
@@ -147,7 +153,7 @@ export async function* readEscaped(input: ByteSource, s: EscapedSettings): Async
   if (field !== '' || maybeNull || fields.length > 0) {
     // The last record without a record separator.
     endRecord();
-    yield* out;
+    yield out;
   }
 }
 

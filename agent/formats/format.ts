@@ -41,6 +41,8 @@ export type FormatErrorCode =
   | 'UnsupportedDataFormat'
   /** A data format object with a bad field (separator, escapeChar, column, compression). */
   | 'InvalidDataFormat'
+  /** A `compression` value other than none / gzip. */
+  | 'InvalidCompression'
   /** `\r\n` record ends where the format ends records with `\n`. */
   | 'CrlfRecordEnd'
   /** Wrong column count, a dangling escape, a value the format cannot represent. */

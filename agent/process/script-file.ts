@@ -8,6 +8,11 @@ import { constants } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskFailure } from '../executors/executor.js';
+import type { AgentResources } from '../executors/executor.js';
+// Static on purpose: access.js loads the SDK itself only when used, and a dynamic import of our own module
+// gives a second module instance under mocha+tsx (so `instanceof TaskFailure` would fail there).
+import { getS3 } from '../s3/access.js';
+import { parseS3Uri, S3UriError } from '../s3/uri.js';
 
 /** Bash first: the custom-AMI requirements list it and users' commands use bash-isms (taskrunner.md 2.6). */
 export const DEFAULT_SHELLS: readonly string[] = ['/bin/bash', '/bin/sh'];
@@ -29,14 +34,21 @@ export async function chooseShell(candidates: readonly string[] = DEFAULT_SHELLS
   throw new TaskFailure('ShellNotFound', `No shell to run the command: none of ${candidates.join(', ')} is executable on this host`);
 }
 
+/** What an s3:// scriptUri needs: the agent's resources (credentials, endpoint) and the attempt's signal. */
+export interface FetchContext {
+  resources: AgentResources;
+  signal?: AbortSignal;
+}
+
 /**
- * Copies the script at `uri` to `dest`. The one place that knows URI schemes: S3 support is added here.
- * Accepts file:// URIs and plain absolute paths.
+ * Copies the script at `uri` to `dest`. The one place that knows URI schemes: s3:// (with `s3`), file:// URIs
+ * and plain absolute paths.
  */
-export async function fetchScript(uri: string, dest: string): Promise<void> {
+export async function fetchScript(uri: string, dest: string, s3?: FetchContext): Promise<void> {
   let path: string;
-  if (/^s3n?:\/\//i.test(uri)) {
-    throw new TaskFailure('UnsupportedScriptUri', `scriptUri ${uri}: S3 script locations are not supported by this agent yet; use command, or a file:// URI`);
+  if (/^s3[na]?:\/\//i.test(uri)) {
+    if (!s3) throw new TaskFailure('UnsupportedScriptUri', `scriptUri ${uri}: S3 is not available here`);
+    return fetchFromS3(uri, dest, s3);
   } else if (uri.startsWith('file://')) {
     try {
       path = fileURLToPath(uri);
@@ -94,4 +106,15 @@ export async function prepareScript(src: ScriptSource, o: PrepareOptions): Promi
   // writeFile's mode is cut by the umask and copyFile keeps the source's: set it explicitly.
   await chmod(scriptPath, 0o700);
   return { shell, scriptPath, args: [scriptPath, ...src.scriptArguments] };
+}
+
+async function fetchFromS3(uri: string, dest: string, s3: FetchContext): Promise<void> {
+  try {
+    const { bucket, key } = parseS3Uri(uri);
+    await (await getS3(s3.resources)).download(bucket, key, dest, s3.signal);
+  } catch (err) {
+    if (err instanceof S3UriError) throw new TaskFailure(err.code, `scriptUri: ${err.message}`);
+    if (err instanceof TaskFailure) throw new TaskFailure(err.errorId, `scriptUri ${uri}: ${err.message}`);
+    throw err;
+  }
 }

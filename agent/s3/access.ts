@@ -95,20 +95,25 @@ export function createS3Access(client: S3Client, sdk: Sdk): S3Access {
     }
   };
 
+  // ListObjects (v1) with Marker rather than v2: s3rver 3.7.1 (the embedded S3 of `npm start`) answers every
+  // truncated v2 page with a 500 (its continuation token uses DES, which OpenSSL 3 refuses); v1 works everywhere.
   async function* list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
-    let token: string | undefined;
-    do {
+    let marker: string | undefined;
+    for (;;) {
       let page;
       try {
-        page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), { abortSignal: signal });
+        page = await client.send(new sdk.ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: marker }), { abortSignal: signal });
       } catch (err) {
-        throw toS3Failure(err, 'ListObjectsV2', bucket, prefix);
+        throw toS3Failure(err, 'ListObjects', bucket, prefix);
       }
-      for (const o of page.Contents ?? []) {
+      const contents = page.Contents ?? [];
+      for (const o of contents) {
         if (o.Key !== undefined) yield { key: o.Key, size: o.Size ?? 0, etag: o.ETag, lastModified: o.LastModified };
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      const last = contents.at(-1)?.Key;
+      if (!page.IsTruncated || last === undefined) return;
+      marker = page.NextMarker ?? last;
+    }
   }
 
   return {
@@ -131,10 +136,10 @@ export function createS3Access(client: S3Client, sdk: Sdk): S3Access {
     },
     async prefixNotEmpty(bucket, prefix, signal) {
       try {
-        const r = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal: signal });
-        return (r.KeyCount ?? r.Contents?.length ?? 0) > 0;
+        const r = await client.send(new sdk.ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal: signal });
+        return (r.Contents?.length ?? 0) > 0;
       } catch (err) {
-        throw toS3Failure(err, 'ListObjectsV2', bucket, prefix);
+        throw toS3Failure(err, 'ListObjects', bucket, prefix);
       }
     },
   };

@@ -35,7 +35,7 @@ export type SqlErrorId =
 
 export class SqlFailure extends TaskFailure {
   constructor(
-    readonly errorId: SqlErrorId,
+    override readonly errorId: SqlErrorId,
     message: string,
     /** The database's own error code (SQLSTATE, MySQL errno, SQL Server error number), when there is one. */
     readonly dbCode?: string,
@@ -43,6 +43,12 @@ export class SqlFailure extends TaskFailure {
     super(errorId, message);
     this.name = errorId;
   }
+}
+
+/** Whether `e` is a SqlFailure (by shape: see isDbError for why not instanceof). */
+export function isSqlFailure(e: unknown): e is SqlFailure {
+  const id = (e as { errorId?: unknown } | undefined)?.errorId;
+  return e instanceof Error && typeof id === 'string' && e.name === id;
 }
 
 export class SqlConnectFailed extends SqlFailure {

@@ -53,12 +53,16 @@ export interface BenchAgent {
 }
 
 const live = new Map<ChildProcess, BenchAgent>();
+/** Temp dirs to remove if the process exits before their owner could (the 115 s deadline exits at once). */
+const dirs = new Set<string>();
 process.on('exit', () => {
   for (const child of live.keys()) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 export function startAgent(o: AgentOpts): BenchAgent {
   const dir = mkdtempSync(join(tmpdir(), 'dp-bench-agent-'));
+  dirs.add(dir);
   const args = [
     ...(o.cli ? [o.cli] : ['--import', TSX, CLI]),
     `--endpoint=${o.url}`, `--accessId=${TEST_KEY.accessKeyId}`, `--secretKey=${TEST_KEY.secretAccessKey}`,
@@ -105,6 +109,7 @@ export function startAgent(o: AgentOpts): BenchAgent {
         await exited;
         clearTimeout(t);
         rmSync(dir, { recursive: true, force: true });
+        dirs.delete(dir);
       })();
       return stopping;
     },
@@ -119,6 +124,7 @@ export function startAgent(o: AgentOpts): BenchAgent {
  */
 export async function compileAgent(): Promise<{ cli: string; remove(): void }> {
   const out = mkdtempSync(join(tmpdir(), 'dp-bench-dist-'));
+  dirs.add(out);
   try {
     const tsc = [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', out];
     // tsc emits despite type errors (work in progress elsewhere in the tree): only a missing cli.js is fatal.
@@ -131,7 +137,13 @@ export async function compileAgent(): Promise<{ cli: string; remove(): void }> {
     rmSync(out, { recursive: true, force: true });
     throw err;
   }
-  return { cli: join(out, 'agent', 'cli.js'), remove: () => rmSync(out, { recursive: true, force: true }) };
+  return {
+    cli: join(out, 'agent', 'cli.js'),
+    remove: () => {
+      rmSync(out, { recursive: true, force: true });
+      dirs.delete(out);
+    },
+  };
 }
 
 export async function stopAllAgents(): Promise<void> {

@@ -81,7 +81,7 @@ describe('agent/process/script-file', () => {
     }
   });
 
-  it('rejects s3:// (not yet), relative and missing scriptUris, and command + scriptUri together or neither', async () => {
+  it('rejects s3:// without S3 resources, relative and missing scriptUris, and command + scriptUri together or neither', async () => {
     const dir = tempDir();
     const dest = join(dir, 'x.sh');
     await assert.rejects(fetchScript('s3://bucket/key.sh', dest), failsWith('UnsupportedScriptUri', /S3/));

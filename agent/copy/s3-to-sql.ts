@@ -1,0 +1,81 @@
+/**
+ * CopyActivity from an S3DataNode to a SqlDataNode / MySqlDataNode (taskrunner.md 3.4): every object of the
+ * input (its filePath, or each object under its directoryPath in key order) read through the input's data
+ * format (gunzip first when `compression: gzip`), each record bound to the output's `insertQuery` in order.
+ * Values are bound as text (`\N` / NULL as SQL NULL) and the database converts them to the column types; the
+ * session runs in UTC, so timestamps without an offset are UTC (as SQL -> S3 writes them).
+ * A malformed record fails the attempt with the object and its line; nothing is committed (sql-writer.ts).
+ */
+import type { Readable } from 'node:stream';
+import { readRecords } from '../formats/streams.js';
+import { S3Failure, toS3Failure } from '../s3/errors.js';
+import { getS3 } from '../s3/access.js';
+import { formatS3Uri } from '../s3/uri.js';
+import { inContext } from './copier.js';
+import type { CopyRequest, CopySummary } from './copier.js';
+import { CopyProgress } from './progress.js';
+import { s3NodeLocation, sourceObjects } from './s3-node.js';
+import type { SourceObject } from './s3-node.js';
+import { connectNode, sqlNode } from './sql-node.js';
+import { insertAll, prepareTarget } from './sql-writer.js';
+import type { SourceRecord } from './sql-writer.js';
+import { encodingFor } from './sql-to-s3.js';
+
+/** An object's body, counted, checked against its listed size (a cut connection can end a body early). */
+async function* counted(body: Readable, bucket: string, s: SourceObject, progress: CopyProgress): AsyncGenerator<Buffer> {
+  let n = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      progress.bytes += chunk.length;
+      yield chunk;
+    }
+  } catch (err) {
+    throw toS3Failure(err, 'GetObject (reading the body)', bucket, s.key);
+  } finally {
+    body.destroy();
+  }
+  if (n !== s.size) {
+    throw new S3Failure('S3Error', `GetObject ${formatS3Uri(bucket, s.key)}: ${n} bytes arrived but the object has ${s.size}`, bucket, s.key);
+  }
+}
+
+export async function copyS3ToSql(req: CopyRequest): Promise<CopySummary> {
+  const { ctx, input, output } = req;
+  const src = s3NodeLocation(input);
+  const enc = encodingFor(input);
+  const dst = await sqlNode(output, ctx);
+  const s3 = await getS3(ctx.resources);
+  const sources = await sourceObjects(s3, src, ctx.signal);
+  if (src.isDirectory && sources.length === 0) ctx.log.warn(`${input.id}.directoryPath ${src.uri} holds no objects`);
+  const conn = await connectNode(dst, ctx);
+  const progress = new CopyProgress((l) => ctx.log.info(l), `copy ${input.id} -> ${output.id}`, req.options);
+  progress.total = sources.reduce((a, s) => a + s.size, 0);
+  let rows = 0;
+  try {
+    const target = await prepareTarget(dst, conn, ctx);
+    ctx.log.info(`Copying ${sources.length} object(s) from ${src.uri} into ${dst.table} of ${output.id} (${dst.where})`);
+    async function* records(): AsyncGenerator<SourceRecord> {
+      for (const s of sources) {
+        const uri = formatS3Uri(src.bucket, s.key);
+        let k = 0;
+        try {
+          const body = await s3.openRead(src.bucket, s.key, ctx.signal);
+          for await (const values of readRecords(counted(body, src.bucket, s, progress), enc)) {
+            const n = ++k;
+            yield { values, origin: () => `record ${n} of ${uri}` };
+          }
+        } catch (err) {
+          throw inContext(err, input.id, src.field, uri);
+        }
+        progress.objects++;
+      }
+    }
+    rows = await insertAll(target, records(), progress);
+  } finally {
+    progress.done();
+    await conn.close();
+  }
+  ctx.log.info(`${rows} rows inserted into ${dst.table} of ${output.id}`);
+  return { mode: 'records', objects: sources.length, bytesRead: progress.bytes, records: rows };
+}

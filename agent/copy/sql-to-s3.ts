@@ -1,0 +1,108 @@
+/**
+ * CopyActivity from a SqlDataNode / MySqlDataNode to an S3DataNode (taskrunner.md 3.4): the node's
+ * `selectQuery` (or `select * from <schemaName.>table`) read through a server-side cursor (PostgreSQL portal,
+ * MySQL protocol flow control), each row rendered (agent/sql/render.ts), encoded by the output's data format,
+ * gzipped when `compression: gzip`, and uploaded as a multipart upload while it is read:
+ *
+ *   cursor -> render -> format writer -> gzip -> multipart upload
+ *
+ * Backpressure runs end to end (the cursor is read only when the upload has room), so memory is constant
+ * whatever the row count. Any failure (connection lost, statement error, abort) destroys the upload's body,
+ * which aborts the multipart upload: the object is either complete or absent, never truncated.
+ * Output key: `filePath`, or `<directoryPath>/part-00000.<csv|tsv|txt>[.gz]`.
+ */
+import { PassThrough, Readable, Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DataRecord } from '../formats/format.js';
+import { encodingOf } from '../formats/registry.js';
+import type { NodeEncoding } from '../formats/registry.js';
+import { encoderStages } from '../formats/streams.js';
+import type { ObjectView } from '../objects.js';
+import { getS3, sseFromNode } from '../s3/access.js';
+import { formatS3Uri, joinKey } from '../s3/uri.js';
+import { rowRenderer } from '../sql/render.js';
+import { inContext } from './copier.js';
+import type { CopyRequest, CopySummary } from './copier.js';
+import { CopyProgress } from './progress.js';
+import { s3NodeLocation } from './s3-node.js';
+import { connectNode, doing, selectSql, sqlFailure, sqlNode } from './sql-node.js';
+
+const EXTENSIONS: Readonly<Record<string, string>> = { CSV: 'csv', TSV: 'tsv', Custom: 'txt' };
+
+/** The node's format and compression, errors worded with the node and field. */
+export function encodingFor(node: ObjectView): NodeEncoding {
+  try {
+    return encodingOf(node);
+  } catch (err) {
+    const field = (err as { code?: string }).code === 'InvalidCompression' ? 'compression' : 'dataFormat';
+    throw inContext(err, node.id, field);
+  }
+}
+
+/** The file name used under a directoryPath output. */
+export function partName(enc: NodeEncoding): string {
+  return `part-00000.${EXTENSIONS[enc.format.type] ?? 'txt'}${enc.compression === 'gzip' ? '.gz' : ''}`;
+}
+
+/** Counts the bytes that go to S3 (after compression) for the progress line. */
+function byteCounter(progress: CopyProgress): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) {
+      progress.bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+}
+
+export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
+  const { ctx, input, output } = req;
+  const dst = s3NodeLocation(output);
+  const enc = encodingFor(output);
+  const key = dst.isDirectory ? joinKey(dst.key, partName(enc)) : dst.key;
+  const uri = formatS3Uri(dst.bucket, key);
+  const src = await sqlNode(input, ctx);
+  const query = selectSql(src);
+  const s3 = await getS3(ctx.resources);
+  const conn = await connectNode(src, ctx);
+  ctx.log.info(`Copying the rows of ${input.id} (${src.where}) to ${uri} as ${enc.format.type}${enc.compression === 'gzip' ? ', gzip' : ''}`);
+  const progress = new CopyProgress((l) => ctx.log.info(l), `copy ${input.id} -> ${output.id}`, req.options);
+  let cause: { err: unknown } | undefined;
+  try {
+    const rows = conn.stream(query);
+    const render = rowRenderer(src.opts.engine, () => rows.columns);
+    async function* records(): AsyncGenerator<DataRecord> {
+      try {
+        for await (const row of rows) {
+          progress.records++;
+          yield render(row);
+        }
+      } catch (err) {
+        // The source's error is the cause; the upload's failure that follows is only its consequence.
+        cause ??= { err: sqlFailure(err, input.id, doing('selectQuery', query, src)) };
+        throw cause.err;
+      }
+    }
+    const body = new PassThrough();
+    const upload = s3
+      .upload(dst.bucket, key, body, { ...sseFromNode(output), signal: ctx.signal })
+      .catch((err: unknown) => {
+        cause ??= { err: inContext(err, output.id, dst.field) };
+        body.destroy(err instanceof Error ? err : new Error(String(err)));
+      });
+    // An error anywhere in the chain destroys `body` with it, so the upload fails and aborts its multipart upload.
+    const write = pipeline([Readable.from(records(), { objectMode: true }), ...encoderStages(enc), byteCounter(progress), body], { signal: ctx.signal }).catch(
+      (err: unknown) => {
+        cause ??= { err: inContext(err, output.id, 'dataFormat', uri) };
+      },
+    );
+    await Promise.all([upload, write]);
+  } finally {
+    progress.done();
+    await conn.close();
+  }
+  if (cause) throw cause.err;
+  progress.objects = 1;
+  ctx.log.info(`${progress.records} rows of ${input.id} written to ${uri} (${progress.bytes} bytes)`);
+  return { mode: 'records', objects: 1, bytesRead: progress.bytes, records: progress.records };
+}

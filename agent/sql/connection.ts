@@ -1,0 +1,75 @@
+/**
+ * The one interface every engine module (engines/*.ts) implements. SQL passed in uses JDBC's `?` placeholders;
+ * the engine rewrites them for its driver. Values come back driver-neutral: null, boolean, number (integers up
+ * to 32 bits and floats), Buffer (binary), and the database's own text for everything else (64-bit integers,
+ * decimals, dates, times, timestamps, JSON...), so nothing is rounded or shifted by a time zone on the way.
+ */
+import type { Logger } from 'winston';
+import type { Dialect } from './split-statements.js';
+import type { ConnectOptions, EngineKind } from './options.js';
+
+export type SqlValue = null | string | number | boolean | bigint | Buffer | Date;
+
+export interface Column {
+  name: string;
+  /** The database's type name or id (e.g. "int4", "VARCHAR", "NVarChar"), for formatting decisions. */
+  dbType: string;
+}
+
+export interface QueryResult {
+  columns: Column[];
+  rows: SqlValue[][];
+  /** Rows returned, or rows changed by an INSERT/UPDATE/DELETE. */
+  rowCount: number;
+}
+
+/** Rows read through a server-side cursor (or the protocol's own flow control): memory stays constant. */
+export interface RowStream extends AsyncIterable<SqlValue[]> {
+  /** Known once the first row (or the end) has been read. */
+  readonly columns: readonly Column[] | undefined;
+}
+
+export interface Connection {
+  readonly kind: EngineKind;
+  readonly dialect: Dialect;
+  query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult>;
+  /** Rows one by one; breaking out of the loop closes the cursor. */
+  stream(sql: string, params?: readonly SqlValue[]): RowStream;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Idempotent; never throws. */
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  /**
+   * Opens a connection. `signal` stays watched for the connection's life: aborting cancels the running statement
+   * on the server and closes the connection (the pending call rejects with SqlCanceled).
+   */
+  connect(o: ConnectOptions, signal: AbortSignal, log: Logger): Promise<Connection>;
+}
+
+/** A statement the database rejected: its own code (SQLSTATE, errno, error number) and message. */
+export class DbError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'DbError';
+  }
+}
+
+/**
+ * Whether `e` is a DbError. By name, not instanceof: the engines are imported dynamically, and a loader may give
+ * them their own copy of this module.
+ */
+export function isDbError(e: unknown): e is DbError {
+  return e instanceof Error && e.name === 'DbError';
+}
+
+/** Checks that the statement's placeholders and the parameters agree in number. */
+export function checkParamCount(count: number, params: readonly SqlValue[]): void {
+  if (count !== params.length) throw new DbError(`the statement has ${count} ? placeholder(s) but ${params.length} value(s) were given`);
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ActivatePipelineCommand, CreatePipelineCommand, DescribeObjectsCommand, PutPipelineDefinitionCommand, QueryObjectsCommand } from '@aws-sdk/client-data-pipeline';
+import type { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
+import { startTestAgent } from '../../support/agent.js';
+import type { TestAgent } from '../../support/agent.js';
+import { startTestServer, toPipelineObjects } from '../../support/server.js';
+import type { TestServer } from '../../support/server.js';
+import { freshDatabases } from './fresh-dbs.js';
+import type { FreshDbs } from './fresh-dbs.js';
+
+const SECRET = 'Pipeline-Secret-913';
+
+interface Row {
+  component: string;
+  status?: string;
+  errorId?: string;
+  errorMessage?: string;
+}
+
+async function objects(c: DataPipelineClient, pipelineId: string, sphere: 'INSTANCE' | 'ATTEMPT'): Promise<Row[]> {
+  const q = await c.send(new QueryObjectsCommand({ pipelineId, sphere }));
+  if (!q.ids?.length) return [];
+  const d = await c.send(new DescribeObjectsCommand({ pipelineId, objectIds: q.ids }));
+  return (d.pipelineObjects ?? []).map((o) => {
+    const f = (k: string) => o.fields?.find((x) => x.key === k);
+    return { component: f('@componentParent')?.refValue as string, status: f('@status')?.stringValue, errorId: f('errorId')?.stringValue, errorMessage: f('errorMessage')?.stringValue };
+  });
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+describe('SQL end to end: control plane + agent + real databases', () => {
+  let server: TestServer;
+  let agent: TestAgent;
+  let dbs: FreshDbs;
+  before(async () => {
+    [server, dbs] = await Promise.all([startTestServer('pglite'), freshDatabases()]);
+    agent = await startTestAgent(server.url, 'wg-sql');
+  });
+  after(async () => {
+    await agent?.stop();
+    await server?.close();
+    await dbs?.drop();
+  });
+
+  async function run(objs: Record<string, unknown>[], done: (rows: Row[]) => boolean): Promise<{ pipelineId: string; rows: Row[] }> {
+    const c = server.client();
+    const pipelineId = (await c.send(new CreatePipelineCommand({ name: 'sql', uniqueId: `sql-${Math.random()}` }))).pipelineId as string;
+    const put = await c.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: toPipelineObjects(objs) }));
+    assert.equal(put.errored, false, JSON.stringify(put.validationErrors));
+    await c.send(new ActivatePipelineCommand({ pipelineId }));
+    const rows = await until(() => objects(c, pipelineId, 'INSTANCE'), done);
+    return { pipelineId, rows };
+  }
+
+  const statusOf = (rows: Row[], id: string) => rows.find((r) => r.component === id)?.status;
+
+  it('runs a script with arguments across statements, guarded by SqlPrecondition and Exists on a SqlDataNode (PostgreSQL)', async () => {
+    await dbs.pg('create table src (id int)');
+    const script = `-- load; the comments and quotes hold semicolons
+create table events (id int, label text, note text);
+insert into events values (?, ?, 'a;b');
+insert into events values (?, ?, $$ x; 'y' $$);
+/* done; */ update events set label = label || ? where id = ?`;
+    const { pipelineId, rows } = await run(
+      [
+        { id: 'Default', scheduleType: 'ondemand', workerGroup: 'wg-sql', failureAndRerunMode: 'cascade', maximumRetries: '0' },
+        { id: 'PgDb', type: 'JdbcDatabase', connectionString: dbs.pgUrl, jdbcDriverClass: 'org.postgresql.Driver', username: 'postgres', '*password': SECRET },
+        { id: 'Ready', type: 'SqlPrecondition', database: { ref: 'PgDb' }, query: "select count(*) from information_schema.tables where table_name = ?", scriptArgument: 'src' },
+        { id: 'Load', type: 'SqlActivity', database: { ref: 'PgDb' }, script, scriptArgument: ['1', 'one', '2', 'two', '!', '2'], precondition: { ref: 'Ready' }, output: { ref: 'Events' } },
+        { id: 'TableThere', type: 'Exists' },
+        { id: 'Events', type: 'SqlDataNode', table: 'events', database: { ref: 'PgDb' }, precondition: { ref: 'TableThere' } },
+        { id: 'Count', type: 'SqlActivity', database: { ref: 'PgDb' }, script: 'insert into src select count(*) from events', input: { ref: 'Events' }, dependsOn: { ref: 'Load' } },
+      ],
+      (r) => ['Load', 'Count'].every((id) => ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(statusOf(r, id) ?? '')),
+    );
+    assert.equal(statusOf(rows, 'Load'), 'FINISHED', JSON.stringify(await objects(server.client(), pipelineId, 'ATTEMPT')));
+    assert.equal(statusOf(rows, 'Count'), 'FINISHED', JSON.stringify(await objects(server.client(), pipelineId, 'ATTEMPT')));
+    assert.deepEqual(await dbs.pg('select id, label, note from events order by id'), [
+      [1, 'one', 'a;b'],
+      [2, 'two!', " x; 'y' "],
+    ]);
+    assert.deepEqual(await dbs.pg('select id from src'), [[2]]);
+  });
+
+  it('reports a failing statement, a wrong password, an unreachable host and a failing SqlPrecondition, never the password', async () => {
+    const { pipelineId, rows } = await run(
+      [
+        { id: 'Default', scheduleType: 'ondemand', workerGroup: 'wg-sql', failureAndRerunMode: 'cascade', maximumRetries: '0' },
+        { id: 'PgDb', type: 'JdbcDatabase', connectionString: dbs.pgUrl, jdbcDriverClass: 'org.postgresql.Driver', username: 'postgres', '*password': SECRET },
+        { id: 'BadPw', type: 'JdbcDatabase', connectionString: dbs.myUrl, jdbcDriverClass: 'com.mysql.jdbc.Driver', username: 'root', '*password': SECRET },
+        { id: 'Nowhere', type: 'JdbcDatabase', connectionString: 'jdbc:mysql://127.0.0.1:1/x', jdbcDriverClass: 'com.mysql.jdbc.Driver', username: 'root', '*password': SECRET },
+        { id: 'Failing', type: 'SqlActivity', database: { ref: 'PgDb' }, script: 'select 1;\ninsert into missing_table\n values (1);\nselect 3' },
+        { id: 'WrongPassword', type: 'SqlActivity', database: { ref: 'BadPw' }, script: 'select 1' },
+        { id: 'Unreachable', type: 'SqlActivity', database: { ref: 'Nowhere' }, script: 'select 1' },
+        { id: 'BrokenCheck', type: 'SqlPrecondition', database: { ref: 'PgDb' }, query: 'select nope from nowhere' },
+        { id: 'Guarded', type: 'SqlActivity', database: { ref: 'PgDb' }, script: 'select 1', precondition: { ref: 'BrokenCheck' } },
+      ],
+      (r) => ['Failing', 'WrongPassword', 'Unreachable', 'BrokenCheck'].every((id) => ['FAILED', 'CASCADE_FAILED'].includes(statusOf(r, id) ?? '')),
+    );
+    const attempts = await objects(server.client(), pipelineId, 'ATTEMPT');
+    const a = (id: string) => attempts.find((x) => x.component === id);
+    assert.equal(a('Failing')?.errorId, 'SqlStatementFailed');
+    assert.match(a('Failing')?.errorMessage ?? '', /statement 2 of 3 failed \(database error 42P01\): relation "missing_table" does not exist/);
+    assert.match(a('Failing')?.errorMessage ?? '', /statement 2: insert into missing_table$/m);
+    assert.equal(a('WrongPassword')?.errorId, 'SqlAuthFailed');
+    assert.match(a('WrongPassword')?.errorMessage ?? '', new RegExp(`127\\.0\\.0\\.1:3306/${dbs.name} as user "root" \\(object BadPw\\)`));
+    assert.equal(a('Unreachable')?.errorId, 'SqlConnectFailed');
+    assert.match(a('Unreachable')?.errorMessage ?? '', /127\.0\.0\.1:1\/x .*connection refused/);
+    assert.equal(a('BrokenCheck')?.errorId, 'SqlStatementFailed');
+    assert.notEqual(statusOf(rows, 'Guarded'), 'FINISHED');
+    for (const x of attempts) assert.doesNotMatch(`${x.errorMessage ?? ''}`, new RegExp(SECRET));
+    // Nor in any log line or file the agent wrote.
+    assert.doesNotMatch(agent.lines.join('\n'), new RegExp(SECRET));
+    for (const f of allFiles(agent.outputDir)) assert.doesNotMatch(readFileSync(f, 'utf8'), new RegExp(SECRET), f);
+  });
+});
