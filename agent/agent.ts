@@ -114,7 +114,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.d.log.warn(
         `attempt ${e.attemptId} of ${e.pipelineId} was running when the agent stopped unexpectedly${killed.length ? `; killed its leftover process group ${killed.join(', ')}` : ''}; reporting it FAILED so the service retries it`,
       );
-      void this.outbox.send({
+      await this.outbox.enqueue({
         taskId: e.taskId,
         taskStatus: 'FAILED',
         errorId: 'TaskRunnerRestarted',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'winston';
 import { retryForever } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
-import { ensureDir, readJsonDir, writeJsonAtomic } from './files.js';
+import { ensureDir, readJsonDir, writeJsonDurable } from './files.js';
 import { journalKey } from './journal.js';
 import type { ServiceApi, TaskStatusReport } from './service-api.js';
 
@@ -32,11 +32,19 @@ export class Outbox {
     this.dir = ensureDir(join(outputDir, 'journal', 'outbox'));
   }
 
-  /** Persist, then deliver in the background; the returned promise settles when delivered or dropped. */
-  send(report: TaskStatusReport): Promise<void> {
+  /**
+   * Persist (fsynced), then deliver in the background. Resolves once the report is on disk, with the delivery
+   * promise (settles when delivered or dropped).
+   */
+  async enqueue(report: TaskStatusReport): Promise<{ delivered: Promise<void> }> {
     const key = journalKey(report.taskId);
-    writeJsonAtomic(join(this.dir, `${key}.json`), report);
-    return this.deliver(key, report);
+    await writeJsonDurable(join(this.dir, `${key}.json`), report);
+    return { delivered: this.deliver(key, report) };
+  }
+
+  /** Persist and deliver; settles when delivered or dropped. */
+  async send(report: TaskStatusReport): Promise<void> {
+    await (await this.enqueue(report)).delivered;
   }
 
   /** Deliver everything left on disk by an earlier run. */

@@ -8,7 +8,7 @@ import type { Logger } from 'winston';
 import type { TaskObject } from '@aws-sdk/client-data-pipeline';
 import { parsePeriod, periodMs } from '../protocol/period.js';
 import type { AgentResources, AttemptPaths, Executor, Outcome } from './executors/executor.js';
-import { TaskFailure } from './executors/executor.js';
+import { isTaskFailure } from './executors/executor.js';
 import type { Journal } from './journal.js';
 import { processStartTicks } from './journal.js';
 import { TaskView } from './objects.js';
@@ -135,7 +135,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
     });
   } catch (err) {
     outcome =
-      err instanceof TaskFailure
+      isTaskFailure(err)
         ? { status: 'FAILED', errorId: err.errorId, errorMessage: err.message }
         : { status: 'FAILED', errorId: 'TaskRunnerError', errorMessage: (err as Error).message ?? String(err), errorStackTrace: (err as Error).stack };
   } finally {
@@ -162,7 +162,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
   const report = toReport(task.taskId, outcome);
   log.info(`task ${task.attemptId}: ${report.taskStatus}${report.errorId ? ` (${report.errorId}: ${firstLine(report.errorMessage)})` : ''}`);
   // On disk in the outbox before the journal entry goes: a crash in between reports twice, never zero times.
-  void deps.outbox.send(report);
+  await deps.outbox.enqueue(report);
   journal.end(task.taskId);
   return 'reported';
 }

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DataRecord } from '../formats/format.js';
 import type { NodeEncoding } from '../formats/registry.js';
-import { encoderStages, readRecords } from '../formats/streams.js';
+import { encoderStages, readRecordBatches } from '../formats/streams.js';
 import type { S3Access } from '../s3/access.js';
 import { S3Failure, toS3Failure } from '../s3/errors.js';
 import type { SseChoice } from '../s3/sse.js';
@@ -36,7 +36,8 @@ async function* counted(body: Readable, bucket: string, s: SourceObject, progres
 
 /**
  * The records of `objects` (from sourceObjects()), one object after the other, read through the input node's
- * encoding. Errors are worded with the node, its field and the object's URI (CopyFailure).
+ * encoding, in batches (one per chunk read). Errors are worded with the node, its field and the object's URI
+ * (CopyFailure).
  */
 export async function* readS3Records(
   s3: S3Access,
@@ -45,13 +46,13 @@ export async function* readS3Records(
   enc: NodeEncoding,
   signal: AbortSignal,
   progress?: CopyProgress,
-): AsyncGenerator<DataRecord> {
+): AsyncGenerator<DataRecord[]> {
   for (const s of objects) {
     try {
       const body = await s3.openRead(src.bucket, s.key, signal);
-      for await (const r of readRecords(counted(body, src.bucket, s, progress), enc)) {
-        if (progress) progress.records++;
-        yield r;
+      for await (const batch of readRecordBatches(counted(body, src.bucket, s, progress), enc)) {
+        if (progress) progress.records += batch.length;
+        yield batch;
       }
     } catch (err) {
       throw inContext(err, src.nodeId, src.field, formatS3Uri(src.bucket, s.key));
@@ -61,16 +62,16 @@ export async function* readS3Records(
 }
 
 /**
- * Writes `records` to s3://<dst.bucket>/<key> through the output node's encoding, as a multipart upload fed
+ * Writes `batches` of records to s3://<dst.bucket>/<key> through the output node's encoding, as a multipart upload fed
  * while the records arrive (constant memory). Any failure on either side aborts the upload, so the key never
- * holds a partial object. Errors are worded with the output node (CopyFailure); errors of `records` pass as
+ * holds a partial object. Errors are worded with the output node (CopyFailure); errors of `batches` pass as
  * they are (word them where they arise, as readS3Records does).
  */
 export async function writeS3Records(
   s3: S3Access,
   dst: S3NodeLocation,
   key: string,
-  records: AsyncIterable<DataRecord>,
+  batches: AsyncIterable<DataRecord[]>,
   enc: NodeEncoding,
   sse: SseChoice,
   signal: AbortSignal,
@@ -85,7 +86,7 @@ export async function writeS3Records(
   });
   // A record or source error destroys `body` with it (pipeline does), so the upload fails too and aborts its
   // multipart upload: no partial object is ever completed.
-  const write = pipeline([Readable.from(records, { objectMode: true }), ...encoderStages(enc), body], { signal }).catch((err: unknown) => {
+  const write = pipeline([Readable.from(batches, { objectMode: true }), ...encoderStages(enc, 'batches'), body], { signal }).catch((err: unknown) => {
     cause ??= { err: inContext(err, dst.nodeId, 'dataFormat', where) };
   });
   await Promise.all([upload, write]);

@@ -51,7 +51,7 @@ function renamed(name: string, from: Compression, to: Compression): string {
   return name;
 }
 
-function plan(src: S3NodeLocation, dst: S3NodeLocation, sources: SourceObject[], serverSide: boolean, inEnc: NodeEncoding, outEnc: NodeEncoding): Target[] {
+function plan(dst: S3NodeLocation, sources: SourceObject[], serverSide: boolean, inEnc: NodeEncoding, outEnc: NodeEncoding): Target[] {
   if (!dst.isDirectory) return [{ key: dst.key, sources }];
   return sources.map((s) => ({
     key: joinKey(dst.key, serverSide ? s.relative : renamed(s.relative, inEnc.compression, outEnc.compression)),
@@ -70,7 +70,7 @@ export async function copyS3ToS3(req: CopyRequest): Promise<CopySummary> {
   const sources = await sourceObjects(s3, src, ctx.signal);
   // Directory -> file has to concatenate, which S3 cannot do for us.
   const serverSide = sameEncoding(inEnc, outEnc) && !(src.isDirectory && !dst.isDirectory);
-  const targets = plan(src, dst, sources, serverSide, inEnc, outEnc);
+  const targets = plan(dst, sources, serverSide, inEnc, outEnc);
   if (src.bucket === dst.bucket) {
     const keys = new Set(sources.map((s) => s.key));
     const same = targets.find((t) => keys.has(t.key));

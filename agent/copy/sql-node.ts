@@ -80,6 +80,9 @@ export function sqlFailure(err: unknown, nodeId: string, doing?: string): unknow
   if (isSqlFailure(err)) return new CopyFailure(err.errorId, `${nodeId}: ${err.message}`);
   const id = (err as { errorId?: unknown } | null)?.errorId;
   if (err instanceof Error && typeof id === 'string') return new CopyFailure(id, `${nodeId}: ${err.message}`);
+  if (isDbError(err) && lostConnection(err)) {
+    return new CopyFailure('SqlConnectionLost', `${nodeId}: ${doing ? `${doing}: ` : ''}the connection was lost (${err.message})`);
+  }
   if (isDbError(err)) {
     const code = err.code ? ` [${err.code}]` : '';
     return new CopyFailure('SqlStatementFailed', `${nodeId}: ${doing ?? 'a statement'} failed: ${err.message}${err.message.includes(err.code ?? '\0') ? '' : code}`);
@@ -90,6 +93,16 @@ export function sqlFailure(err: unknown, nodeId: string, doing?: string): unknow
     return new CopyFailure('SqlConnectionLost', `${nodeId}: ${doing ? `${doing}: ` : ''}the connection was lost (${err.message})`);
   }
   return err;
+}
+
+/**
+ * The server ended the session (pg_terminate_backend, KILL, a restart) or the socket went: PostgreSQL SQLSTATE
+ * class 08 and 57P01-57P03, MySQL 2013 / 1927 / PROTOCOL_CONNECTION_LOST, and the drivers' own wording.
+ */
+function lostConnection(err: { code?: string; message: string }): boolean {
+  const c = err.code ?? '';
+  if (/^08|^57P0[123]$/.test(c) || c === '2013' || c === '1927' || c === '2006' || c === 'PROTOCOL_CONNECTION_LOST' || c === 'ECONNRESET') return true;
+  return /Connection terminated|connection lost|server closed the connection|ECONNRESET|socket hang up|Connection is closed/i.test(err.message);
 }
 
 /** `running <field> "<first line>" on <where>` for messages. */

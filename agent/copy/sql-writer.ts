@@ -4,9 +4,8 @@
  *
  * Transactions: the whole copy is ONE transaction, committed after the last record. A failure anywhere (a bad
  * record, a rejected row, a lost connection, an abort) rolls it back, so the table holds either every record or
- * none of them, and a retried attempt does not insert the rows twice. Records are sent in batches of
- * BATCH_ROWS statements queued on the connection at once (fewer round-trip pauses), read from the source only
- * as batches complete: memory stays constant.
+ * none of them, and a retried attempt does not insert the rows twice. Records are read from the source as the
+ * inserts complete (one statement in flight: pg refuses pipelined queries), so memory stays constant.
  * `createTableSql` runs first, outside that transaction, when the table does not exist (MySQL commits DDL
  * anyway); a failed copy leaves the new, empty table in place.
  */
@@ -18,8 +17,6 @@ import { CopyFailure } from './copier.js';
 import type { CopyProgress } from './progress.js';
 import { doing, sqlFailure } from './sql-node.js';
 import type { SqlNode } from './sql-node.js';
-
-export const BATCH_ROWS = 500;
 
 /** One record to insert, with where it came from for messages (e.g. `s3://b/k.csv record 12`). */
 export interface SourceRecord {
@@ -76,20 +73,6 @@ export async function insertAll(t: InsertTarget, records: AsyncIterable<SourceRe
   }
   let written = 0;
   try {
-    let batch: SourceRecord[] = [];
-    const flush = async () => {
-      const sent = batch;
-      batch = [];
-      const results = await Promise.allSettled(sent.map((r) => conn.query(t.insert, r.values)));
-      // In a failed PostgreSQL transaction every later statement fails too: the first failure is the cause.
-      const k = results.findIndex((r) => r.status === 'rejected');
-      if (k >= 0) {
-        const err = (results[k] as PromiseRejectedResult).reason;
-        throw sqlFailure(err, id, `insertQuery for ${sent[k].origin()} on ${n.where}`);
-      }
-      written += sent.length;
-      progress.records = written;
-    };
     for await (const r of records) {
       if (r.values.length !== t.placeholders) {
         throw new CopyFailure(
@@ -97,10 +80,14 @@ export async function insertAll(t: InsertTarget, records: AsyncIterable<SourceRe
           `${id}.insertQuery: ${r.origin()} has ${r.values.length} value${r.values.length === 1 ? '' : 's'} but the insertQuery has ${t.placeholders} ? placeholder${t.placeholders === 1 ? '' : 's'}`,
         );
       }
-      batch.push(r);
-      if (batch.length >= BATCH_ROWS) await flush();
+      try {
+        await conn.query(t.insert, r.values);
+      } catch (err) {
+        throw sqlFailure(err, id, `insertQuery for ${r.origin()} on ${n.where}`);
+      }
+      written++;
+      progress.records = written;
     }
-    if (batch.length > 0) await flush();
     await conn.commit().catch((err: unknown) => {
       throw sqlFailure(err, id, `committing ${written} rows on ${n.where}`);
     });

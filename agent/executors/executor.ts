@@ -82,3 +82,11 @@ export class TaskFailure extends Error {
     this.name = 'TaskFailure';
   }
 }
+
+/**
+ * A TaskFailure, also when it comes from a second copy of this module (a dynamic import under a loader such as
+ * tsx can load one): recognised by its errorId.
+ */
+export function isTaskFailure(err: unknown): err is TaskFailure {
+  return err instanceof TaskFailure || (err instanceof Error && typeof (err as { errorId?: unknown }).errorId === 'string');
+}

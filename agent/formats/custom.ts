@@ -5,8 +5,7 @@
  * back as ''. Records ended by CR LF (with LF records) are refused as for CSV.
  */
 import type { ObjectView } from '../objects.js';
-import { batchingWriter } from './escaped.js';
-import { FormatError, checkWidth, columnsSignature, decodeSpelling, parseColumns, showChar, utf8Chunks } from './format.js';
+import { FormatError, checkWidth, columnsSignature, decodeSpelling, makeFormat, parseColumns, showChar, utf8Chunks } from './format.js';
 import type { ByteSource, Column, DataFormat, DataRecord } from './format.js';
 
 interface CustomSettings {
@@ -69,15 +68,15 @@ export function custom(obj: ObjectView): DataFormat {
   if (s.separator.includes(s.recordSeparator)) {
     throw new FormatError('InvalidDataFormat', `Data format ${obj.id}: columnSeparator ${showChar(s.separator)} contains the recordSeparator`);
   }
-  return {
+  return makeFormat({
     type: 'Custom',
     objectId: obj.id,
     columns: s.columns,
     signature: `Custom ${JSON.stringify([s.separator, s.recordSeparator])} columns=${columnsSignature(s.columns)}`,
-    reader: (input) => readCustom(input, s),
-    writer: () => {
+    batches: (input) => readCustom(input, s),
+    encoder: () => {
       let count = 0;
-      return batchingWriter((r) => {
+      return (r) => {
         count++;
         checkWidth(s.columns, r, `output record ${count}`);
         for (let k = 0; k < r.length; k++) {
@@ -90,7 +89,7 @@ export function custom(obj: ObjectView): DataFormat {
           }
         }
         return r.map((v) => v ?? '').join(s.separator) + s.recordSeparator;
-      });
+      };
     },
-  };
+  });
 }

@@ -4,9 +4,9 @@
  * Also the format of an S3DataNode without `dataFormat`.
  */
 import type { ObjectView } from '../objects.js';
-import { checkEscapedSettings, readEscaped, writeEscaped } from './escaped.js';
+import { checkEscapedSettings, escapedEncoder, readEscapedBatches } from './escaped.js';
 import type { EscapedSettings } from './escaped.js';
-import { columnsSignature, decodeSpelling, parseColumns } from './format.js';
+import { columnsSignature, decodeSpelling, makeFormat, parseColumns } from './format.js';
 import type { DataFormat } from './format.js';
 
 /** The CSV format of data format object `obj`, or the default CSV when undefined. */
@@ -20,12 +20,12 @@ export function dpCsv(obj?: ObjectView): DataFormat {
     columns: obj ? parseColumns(obj.id, obj.values('column')) : undefined,
   };
   checkEscapedSettings(settings);
-  return {
+  return makeFormat({
     type: 'CSV',
     objectId: obj?.id,
     columns: settings.columns,
     signature: `CSV esc=${JSON.stringify(settings.escape)} columns=${columnsSignature(settings.columns)}`,
-    reader: (input) => readEscaped(input, settings),
-    writer: () => writeEscaped(settings),
-  };
+    batches: (input) => readEscapedBatches(input, settings),
+    encoder: () => escapedEncoder(settings),
+  });
 }

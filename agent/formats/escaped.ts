@@ -12,10 +12,8 @@
  * ended by CR LF (when records end with LF) is refused with its line number; the escape char as the very last
  * byte of the input is a dangling escape.
  */
-import { Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
 import { FormatError, checkWidth, showChar, utf8Chunks } from './format.js';
-import type { ByteSource, Column, DataRecord, Value } from './format.js';
+import type { ByteSource, Column, DataRecord, RecordEncoder, Value } from './format.js';
 
 export interface EscapedSettings {
   /** 'CSV' or 'TSV', for messages. */
@@ -163,8 +161,8 @@ function escapeValue(v: string, test: RegExp, replace: RegExp, map: Record<strin
   return v.replace(replace, (c) => map[c]);
 }
 
-/** Records -> bytes. */
-export function writeEscaped(s: EscapedSettings): Transform {
+/** Records -> text, one record per call (counts records for messages: make one per output). */
+export function escapedEncoder(s: EscapedSettings): RecordEncoder {
   const { separator: sep, recordSeparator: rec, escape: esc, columns } = s;
   const chars = [...new Set([esc, sep, rec, '\n', '\r'])];
   const cls = `[${chars.map(regexChar).join('')}]`;
@@ -174,7 +172,7 @@ export function writeEscaped(s: EscapedSettings): Transform {
   for (const c of chars) map[c] = esc + (c === '\n' ? 'n' : c === '\r' ? 'r' : c === '\t' ? 't' : c);
   const nullText = `${esc}N`;
   let count = 0;
-  return batchingWriter((record) => {
+  return (record) => {
     count++;
     checkWidth(columns, record, `output record ${count}`);
     let text = '';
@@ -184,33 +182,5 @@ export function writeEscaped(s: EscapedSettings): Transform {
       text += v === null ? nullText : escapeValue(v, test, replace, map);
     }
     return text + rec;
-  });
-}
-
-/** Bytes are pushed in pieces of about this size rather than one small Buffer per record. */
-const BATCH_CHARS = 64 * 1024;
-
-/** An object-mode-in, bytes-out Transform that encodes each record with `encode` and pushes in batches. */
-export function batchingWriter(encode: (r: DataRecord) => string): Transform {
-  let pending = '';
-  return new Transform({
-    writableObjectMode: true,
-    readableObjectMode: false,
-    transform(record: DataRecord, _enc: BufferEncoding, cb: TransformCallback) {
-      try {
-        pending += encode(record);
-      } catch (err) {
-        cb(err as Error);
-        return;
-      }
-      if (pending.length >= BATCH_CHARS) {
-        const text = pending;
-        pending = '';
-        cb(null, Buffer.from(text, 'utf8'));
-      } else cb();
-    },
-    flush(cb: TransformCallback) {
-      cb(null, pending.length > 0 ? Buffer.from(pending, 'utf8') : undefined);
-    },
-  });
+  };
 }

@@ -4,7 +4,8 @@
  * NULL). Formats know nothing about S3 or SQL: the copy modules feed them bytes and take records, so S3 <-> S3,
  * SQL -> S3 and S3 -> SQL share them.
  */
-import type { Transform } from 'node:stream';
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 
 export type Value = string | null;
 export type DataRecord = Value[];
@@ -18,7 +19,11 @@ export interface Column {
 /** What a reader accepts: a Readable (bytes) or any async iterable of byte chunks. */
 export type ByteSource = AsyncIterable<Uint8Array | string>;
 
-export interface DataFormat {
+/** Encodes one record as text (with its record separator); stateful (counts records for messages). */
+export type RecordEncoder = (record: DataRecord) => string;
+
+/** What each format module provides; makeFormat() adds the stream forms. */
+export interface FormatCore {
   /** The data format object's type: `CSV`, `TSV` or `Custom`. */
   readonly type: string;
   /** The data format object's id, or undefined for the default CSV of a node without `dataFormat`. */
@@ -30,10 +35,19 @@ export interface DataFormat {
    * read and write the same files, so an S3 -> S3 copy between them may copy objects as they are.
    */
   readonly signature: string;
-  /** Records of `input`, in order. Throws FormatError (with the line number) on a malformed record. */
+  /** The records of `input` in batches (one per input chunk). Throws FormatError with the line number. */
+  batches(input: ByteSource): AsyncIterable<DataRecord[]>;
+  /** A fresh encoder for one output. Throws FormatError for a record it cannot write. */
+  encoder(): RecordEncoder;
+}
+
+export interface DataFormat extends FormatCore {
+  /** Records of `input`, one at a time (batches() is about twice as fast for consumers that take many). */
   reader(input: ByteSource): AsyncIterable<DataRecord>;
-  /** An object-mode-in, bytes-out Transform: write DataRecords, read the encoded bytes. */
+  /** Object mode in (one DataRecord per write), bytes out. */
   writer(): Transform;
+  /** Object mode in (one DataRecord[] per write), bytes out. */
+  batchWriter(): Transform;
 }
 
 export type FormatErrorCode =
@@ -125,4 +139,49 @@ export function checkWidth(columns: readonly Column[] | undefined, record: DataR
       line,
     );
   }
+}
+
+/** One record at a time out of batches. */
+export async function* flatten(batches: AsyncIterable<DataRecord[]>): AsyncGenerator<DataRecord> {
+  for await (const batch of batches) yield* batch;
+}
+
+/** Bytes are pushed in pieces of about this size rather than one small Buffer per record. */
+const PUSH_CHARS = 64 * 1024;
+
+function encodingTransform(encode: RecordEncoder, batched: boolean): Transform {
+  let pending = '';
+  return new Transform({
+    writableObjectMode: true,
+    readableObjectMode: false,
+    transform(chunk: DataRecord | DataRecord[], _enc: BufferEncoding, cb: TransformCallback) {
+      try {
+        if (batched) for (const r of chunk as DataRecord[]) pending += encode(r);
+        else pending += encode(chunk as DataRecord);
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
+      if (pending.length >= PUSH_CHARS) {
+        const text = pending;
+        pending = '';
+        cb(null, Buffer.from(text, 'utf8'));
+      } else cb();
+    },
+    flush(cb: TransformCallback) {
+      cb(null, pending.length > 0 ? Buffer.from(pending, 'utf8') : undefined);
+    },
+  });
+}
+
+/** A DataFormat from a format module's core: the one place the stream forms are built. */
+export function makeFormat(core: FormatCore): DataFormat {
+  return {
+    ...core,
+    batches: (input) => core.batches(input),
+    encoder: () => core.encoder(),
+    reader: (input) => flatten(core.batches(input)),
+    writer: () => encodingTransform(core.encoder(), false),
+    batchWriter: () => encodingTransform(core.encoder(), true),
+  };
 }

@@ -8,19 +8,30 @@ import { compressor, decompressor } from './compression.js';
 import type { ByteSource, DataRecord } from './format.js';
 import type { NodeEncoding } from './registry.js';
 
+/** The bytes of one object as the format reads them: gunzipped when the node says so. */
+function decoded(bytes: ByteSource, enc: NodeEncoding): ByteSource {
+  const gunzip = decompressor(enc.compression);
+  // pipeline() destroys both with the error when either fails, so the reader sees a source error too.
+  return gunzip ? pipeline(bytes, gunzip, () => {}) : bytes;
+}
+
 /** The records of `bytes` (one object's content as stored: compressed when the node says so). */
 export function readRecords(bytes: ByteSource, enc: NodeEncoding): AsyncIterable<DataRecord> {
-  const gunzip = decompressor(enc.compression);
-  if (!gunzip) return enc.format.reader(bytes);
-  // pipeline() destroys both with the error when either fails, so the reader sees a source error too.
-  return enc.format.reader(pipeline(bytes, gunzip, () => {}));
+  return enc.format.reader(decoded(bytes, enc));
+}
+
+/** The same in batches (DataFormat.batches). */
+export function readRecordBatches(bytes: ByteSource, enc: NodeEncoding): AsyncIterable<DataRecord[]> {
+  return enc.format.batches(decoded(bytes, enc));
 }
 
 /**
- * The stages that turn DataRecords into the bytes to store: the format's writer, then gzip when the node says
- * so. Use them in stream.pipeline(records, ...stages, sink).
+ * The stages that turn records into the bytes to store: the format's writer, then gzip when the node says so.
+ * `input`: what is written into the first stage, one DataRecord or one DataRecord[] batch per write. Use them as
+ * stream.pipeline(source, ...stages, sink).
  */
-export function encoderStages(enc: NodeEncoding): Transform[] {
+export function encoderStages(enc: NodeEncoding, input: 'records' | 'batches' = 'records'): Transform[] {
+  const writer = input === 'batches' ? enc.format.batchWriter() : enc.format.writer();
   const gzip = compressor(enc.compression);
-  return gzip ? [enc.format.writer(), gzip] : [enc.format.writer()];
+  return gzip ? [writer, gzip] : [writer];
 }

@@ -3,9 +3,9 @@
  * (default `\`), each one character; the same escaping as CopyActivity's CSV (escaped.ts).
  */
 import type { ObjectView } from '../objects.js';
-import { checkEscapedSettings, readEscaped, writeEscaped } from './escaped.js';
+import { checkEscapedSettings, escapedEncoder, readEscapedBatches } from './escaped.js';
 import type { EscapedSettings } from './escaped.js';
-import { columnsSignature, decodeSpelling, parseColumns } from './format.js';
+import { columnsSignature, decodeSpelling, makeFormat, parseColumns } from './format.js';
 import type { DataFormat } from './format.js';
 
 export function tsv(obj: ObjectView): DataFormat {
@@ -19,12 +19,12 @@ export function tsv(obj: ObjectView): DataFormat {
   };
   checkEscapedSettings(settings);
   const { separator, recordSeparator, escape } = settings;
-  return {
+  return makeFormat({
     type: 'TSV',
     objectId: obj.id,
     columns: settings.columns,
     signature: `TSV ${JSON.stringify([separator, recordSeparator, escape])} columns=${columnsSignature(settings.columns)}`,
-    reader: (input) => readEscaped(input, settings),
-    writer: () => writeEscaped(settings),
-  };
+    batches: (input) => readEscapedBatches(input, settings),
+    encoder: () => escapedEncoder(settings),
+  });
 }

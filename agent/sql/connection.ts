@@ -3,6 +3,7 @@
  * the engine rewrites them for its driver. Values come back driver-neutral: null, boolean, number (integers up
  * to 32 bits and floats), Buffer (binary), and the database's own text for everything else (64-bit integers,
  * decimals, dates, times, timestamps, JSON...), so nothing is rounded or shifted by a time zone on the way.
+ * SQL Server is the exception: tedious gives Date for temporal types and numbers for DECIMAL (BIGINT as text).
  */
 import type { Logger } from 'winston';
 import type { Dialect } from './split-statements.js';

@@ -46,7 +46,7 @@ function resolveContext(c: DatabaseContext): ResolveContext {
 
 /**
  * The connection options for `owner`: its `database` reference when it has one, else its own connectionString
- * (SqlDataNode / MySqlDataNode legacy form). `field` names the reference field (e.g. 'database').
+ * (SqlDataNode / MySqlDataNode legacy form).
  */
 export async function resolveDatabase(owner: ObjectView, c: DatabaseContext): Promise<ConnectOptions> {
   const db = owner.ref('database');

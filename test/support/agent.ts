@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import winston from 'winston';
 import { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
 import { Agent } from '../../agent/agent.js';
@@ -25,12 +26,16 @@ export interface TestAgent {
 export function quietLogger(lines: string[] = []): winston.Logger {
   return winston.createLogger({
     level: 'debug',
+    format: winston.format.printf((i) => `${i.level}: ${String(i.message)}`),
     transports: [
-      new winston.transports.Console({
-        silent: !process.env.DATAPIPE_TEST_LOG,
-        format: winston.format.printf((i) => {
-          lines.push(`${i.level}: ${String(i.message)}`);
-          return `${i.level}: ${String(i.message)}`;
+      new winston.transports.Console({ silent: !process.env.DATAPIPE_TEST_LOG }),
+      // Lines are recorded for assertions even when the console is silent (a silent transport skips its format).
+      new winston.transports.Stream({
+        stream: new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            lines.push(chunk.toString().replace(/\n$/, ''));
+            cb();
+          },
         }),
       }),
     ],

@@ -77,6 +77,8 @@ class PgConnection implements Connection {
   readonly dialect = 'postgres' as const;
   private closed = false;
   private busy = 0;
+  /** Set when the server or the network ended the session: a cursor read would otherwise wait forever. */
+  private lost: Error | undefined;
   private readonly onAbort = () => void this.abort();
 
   constructor(
@@ -86,6 +88,7 @@ class PgConnection implements Connection {
     private readonly signal: AbortSignal,
   ) {
     signal.addEventListener('abort', this.onAbort, { once: true });
+    client.once('end', () => (this.lost ??= new Error('Connection terminated unexpectedly')));
   }
 
   private async abort(): Promise<void> {
@@ -129,19 +132,24 @@ class PgConnection implements Connection {
         for (;;) {
           const batch = await self.run(
             () =>
-              new Promise<SqlValue[][]>((resolve, reject) =>
+              new Promise<SqlValue[][]>((resolve, reject) => {
+                // pg-cursor never calls back once the connection has ended (pg_terminate_backend, a cut socket).
+                if (self.lost) return reject(self.lost);
+                const onEnd = () => reject(self.lost ?? new Error('Connection terminated unexpectedly'));
+                self.client.once('end', onEnd);
                 cursor.read(CURSOR_BATCH, (err, got, result) => {
+                  self.client.off('end', onEnd);
                   if (err) return reject(err);
                   state.columns ??= columnsOf(result.fields);
                   resolve(got);
-                }),
-              ),
+                });
+              }),
           );
           if (batch.length === 0) return;
           yield* batch;
         }
       } finally {
-        if (!self.closed) await cursor.close().catch(() => {});
+        if (!self.closed && !self.lost) await cursor.close().catch(() => {});
       }
     }
     const gen = rows();

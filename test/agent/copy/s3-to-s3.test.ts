@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { startTestS3 } from '../../support/s3.js';
 import type { TestS3 } from '../../support/s3.js';
-import { failed, finished, runCopy, s3Node } from './helpers.js';
+import { finished, runCopy, s3Node } from './helpers.js';
 
 const CSV = 'id,name,note\n1,Zoë,a\\,b\n2,\\N,tab\there\n3,back\\\\slash,new\\nline\n';
 const TSV = 'id\tname\tnote\n1\tZoë\ta,b\n2\t\\N\ttab\\there\n3\tback\\\\slash\tnew\\nline\n';

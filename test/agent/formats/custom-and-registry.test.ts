@@ -77,6 +77,21 @@ describe('agent/formats: Custom, registry, gzip', () => {
     assert.deepEqual(back, records);
   });
 
+  it('batches() and batchWriter() give the same records and bytes as reader() and writer()', async () => {
+    const formats: (Record<string, string> | undefined)[] = [undefined, { type: 'TSV' }, { type: 'Custom', columnSeparator: '|' }];
+    for (const fmt of formats) {
+      const f = formatFor(nodeWith(fmt));
+      const records: DataRecord[] = Array.from({ length: 3000 }, (_, i) => [`${i}`, i % 5 === 0 && fmt?.type !== 'Custom' ? null : `v ${i}`]);
+      const text = await writeAll(f, records);
+      const batched = await drain(Readable.from([records.slice(0, 1000), records.slice(1000)], { objectMode: true }), f.batchWriter());
+      assert.equal(batched.toString('utf8'), text);
+      const batches: DataRecord[][] = [];
+      for await (const b of f.batches(chunked(Buffer.from(text), 4096))) batches.push(b);
+      assert.ok(batches.length > 1, 'one batch per chunk');
+      assert.deepEqual(batches.flat(), records);
+    }
+  });
+
   it('gzip input: a corrupt stream fails the reader instead of ending early', async () => {
     const enc = encodingOf(nodeWith(undefined, { compression: 'gzip' }));
     const gz = gzipSync(Buffer.from('a,b\n'.repeat(1000)));

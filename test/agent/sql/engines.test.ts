@@ -132,6 +132,16 @@ describe('SQL engines on the real PostgreSQL and MariaDB', () => {
     });
   }
 
+  it('socketTimeout bounds a statement that gets no answer (PostgreSQL, seconds)', async () => {
+    const o = toConnectOptions(parseJdbcUrl('PgDb', `${dbs.pgUrl}?socketTimeout=0.3`), { objectId: 'PgDb', username: 'postgres' }, () => {});
+    const c = await openConnection(o, new AbortController().signal, log);
+    try {
+      await assert.rejects(c.query('select pg_sleep(3)'), /timeout/i);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('a wrong password is SqlAuthFailed naming host, port, database and user, never the password (MariaDB)', async () => {
     const o = toConnectOptions(parseJdbcUrl('MyDb', dbs.myUrl), { objectId: 'MyDb', username: 'root', password: 'Very-Secret-42' }, () => {});
     await assert.rejects(openConnection(o, new AbortController().signal, log), (err: Error & { errorId?: string }) => {

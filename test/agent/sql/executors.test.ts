@@ -71,6 +71,17 @@ describe('SQL executors (SqlActivity, SqlPrecondition, Exists on SqlDataNode)', 
     });
   }
 
+  it('SqlActivity: aborting the attempt cancels the running statement on the server at once', async () => {
+    const ctx = sqlContext([{ id: 'Slow', type: 'SqlActivity', database: { ref: 'Db' }, script: 'select 1; select pg_sleep(30)' }, engines[0].db()]);
+    const t0 = Date.now();
+    const p = sqlActivity.execute(ctx);
+    setTimeout(() => ctx.controller.abort(new Error('attemptTimeout reached')), 300);
+    const out = await p;
+    assert.equal(out.status === 'FAILED' && out.errorId, 'SqlCanceled');
+    assert.ok(Date.now() - t0 < 10_000);
+    assert.deepEqual(await dbs.pg("select count(*)::int from pg_stat_activity where query = 'select pg_sleep(30)' and state = 'active'"), [[0]]);
+  });
+
   it('the legacy inline form on a MySqlDataNode (connectionString, username, *password on the node)', async () => {
     const out = await exists.execute(sqlContext([{ id: 'E', type: 'Exists', node: { ref: 'Node' } }, { id: 'Node', type: 'MySqlDataNode', table: 'batches', connectionString: dbs.myUrl, username: 'root' }]));
     assert.deepEqual(out, { status: 'FINISHED' });

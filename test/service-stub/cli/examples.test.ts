@@ -29,12 +29,14 @@ describe('examples/', function () {
 
   it('every example validates with no errors and no warnings, and the README covers it', async () => {
     const files = (await readdir(EXAMPLES)).filter((f) => f.endsWith('.json')).sort();
-    assert.deepEqual(files, ['ondemand-parameters.json', 'ondemand-s3-copy.json', 'ondemand-s3-staging.json', 'ondemand-shell.json']);
+    assert.deepEqual(files, ['ondemand-parameters.json', 'ondemand-s3-copy.json', 'ondemand-s3-staging.json', 'ondemand-shell.json', 'ondemand-sql.json']);
     const readme = await readFile(EXAMPLES + 'README.md', 'utf8');
     for (const f of files) {
       const r = await validate(await readExample(f));
       assert.equal(r.errored, false, `${f}: ${JSON.stringify(r.validationErrors)}`);
-      assert.deepEqual(r.validationWarnings, [], f);
+      // ondemand-sql.json shows our SqlPrecondition extension on purpose: its one warning says AWS would reject it.
+      const warnings = (r.validationWarnings ?? []).flatMap((w) => (w.warnings ?? []).filter((t) => !(f === 'ondemand-sql.json' && t.startsWith('NON_AWS_TYPE'))));
+      assert.deepEqual(warnings, [], f);
       assert.ok(readme.includes(`examples/${f}`), `examples/README.md does not mention ${f}`);
     }
   });
