@@ -97,12 +97,13 @@ export function sqlFailure(err: unknown, nodeId: string, doing?: string): unknow
 
 /**
  * The server ended the session (pg_terminate_backend, KILL, a restart) or the socket went: PostgreSQL SQLSTATE
- * class 08 and 57P01-57P03, MySQL 2013 / 1927 / PROTOCOL_CONNECTION_LOST, and the drivers' own wording.
+ * class 08 and 57P01-57P03, MySQL 2006 / 2013 / 1927 / PROTOCOL_CONNECTION_LOST, socket errors, and the drivers' wording.
  */
 function lostConnection(err: { code?: string; message: string }): boolean {
   const c = err.code ?? '';
-  if (/^08|^57P0[123]$/.test(c) || c === '2013' || c === '1927' || c === '2006' || c === 'PROTOCOL_CONNECTION_LOST' || c === 'ECONNRESET') return true;
-  return /Connection terminated|connection lost|server closed the connection|ECONNRESET|socket hang up|Connection is closed/i.test(err.message);
+  // System error codes (EPIPE, ECONNRESET, ETIMEDOUT...) are the socket going away under a statement.
+  if (/^08|^57P0[123]$|^E[A-Z]+$/.test(c) || c === '2013' || c === '1927' || c === '2006' || c === 'PROTOCOL_CONNECTION_LOST') return true;
+  return /Connection terminated|connection lost|server closed the connection|ECONNRESET|EPIPE|socket hang up|Connection is closed/i.test(err.message);
 }
 
 /** `running <field> "<first line>" on <where>` for messages. */

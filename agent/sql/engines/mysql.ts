@@ -115,6 +115,10 @@ class MysqlConnection implements Connection {
       const q = self.conn.query({ sql: text, rowsAsArray: true });
       q.on('fields', (f: FieldPacket[]) => (state.columns = columnsOf(f)));
       const s = q.stream({ highWaterMark: 256 });
+      // A connection lost while the stream is paused is reported on the connection, not on the query's stream.
+      const onLost = (err?: Error) => s.destroy(err ?? new Error('Connection lost: The server closed the connection.'));
+      self.conn.once('error', onLost);
+      self.conn.once('end', onLost);
       self.busy++;
       let done = false;
       try {
@@ -124,6 +128,8 @@ class MysqlConnection implements Connection {
       } catch (err) {
         throw self.signal.aborted ? canceled(self.signal) : dbError(err, self.o.password);
       } finally {
+        self.conn.off('error', onLost);
+        self.conn.off('end', onLost);
         self.busy--;
         // Rows still on the wire would block the connection: it cannot be reused after an early stop.
         if (!done) await self.close();

@@ -128,6 +128,8 @@ class PgConnection implements Connection {
     async function* rows(): AsyncGenerator<SqlValue[]> {
       const { default: Cursor } = await import('pg-cursor');
       const cursor = self.client.query(new Cursor<SqlValue[]>(text, params.map(param), { rowMode: 'array', types: TYPES }));
+      // After a failed read pg-cursor has already synced the connection; close() would wait forever on a dead one.
+      let readFailed = false;
       try {
         for (;;) {
           const batch = await self.run(
@@ -139,7 +141,10 @@ class PgConnection implements Connection {
                 self.client.once('end', onEnd);
                 cursor.read(CURSOR_BATCH, (err, got, result) => {
                   self.client.off('end', onEnd);
-                  if (err) return reject(err);
+                  if (err) {
+                    readFailed = true;
+                    return reject(err);
+                  }
                   state.columns ??= columnsOf(result.fields);
                   resolve(got);
                 });
@@ -149,7 +154,7 @@ class PgConnection implements Connection {
           yield* batch;
         }
       } finally {
-        if (!self.closed && !self.lost) await cursor.close().catch(() => {});
+        if (!self.closed && !self.lost && !readFailed) await cursor.close().catch(() => {});
       }
     }
     const gen = rows();
@@ -177,6 +182,12 @@ class PgConnection implements Connection {
     this.signal.removeEventListener('abort', this.onAbort);
     // end() waits for a running statement; after an abort the socket goes at once.
     const stream = (this.client as unknown as BackendKeys).connection?.stream;
+    if (this.lost) {
+      // The session is already gone: end() would wait for an 'end' event that has already fired.
+      stream?.destroy();
+      void this.client.end().catch(() => {});
+      return;
+    }
     const ended = this.client.end().catch(() => {});
     if (this.signal.aborted || this.busy > 0) {
       const t = setTimeout(() => stream?.destroy(), 2_000);

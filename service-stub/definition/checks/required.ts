@@ -17,6 +17,9 @@ export function checkRequired(ctx: Ctx): void {
   for (const { id, d, fields } of ctx.typed()) {
     const has = (k: string): boolean => fields.some((f) => f.key === k);
     for (const k of d.required) if (!has(k)) ctx.error(id, msg('MISSING_REQUIRED_FIELD', `'${k}' is required`));
+    for (const k of d.awsRequired ?? []) {
+      if (!has(k)) ctx.warn(id, msg('MISSING_REQUIRED_FIELD', `'${k}' is missing: AWS Data Pipeline requires it, this server accepts a ${d.type} without it`));
+    }
     for (const g of d.exactlyOneOf) {
       const present = g.filter(has);
       if (present.length === 0) {

@@ -20,6 +20,11 @@ export interface ObjectTypeDescriptor {
   /** Fields that must be present after inheritance. */
   readonly required: readonly string[];
   /**
+   * Fields AWS requires that a self-hosted setup may lack for good reason (e.g. a password for a database with
+   * trust or socket authentication): missing is a warning here, naming AWS's rule, not an error.
+   */
+  readonly awsRequired?: readonly string[];
+  /**
    * Groups of which exactly one field must be present (after inheritance). The activity group
    * ['runsOn', 'workerGroup'] is the exception: at least one, both allowed (runsOn wins, scheduler.md 3.3).
    */

@@ -4,7 +4,8 @@ import type { ObjectTypeDescriptor } from './descriptor.js';
 export const jdbcDatabase: ObjectTypeDescriptor = {
   type: 'JdbcDatabase',
   kind: 'database',
-  required: ['connectionString', 'jdbcDriverClass', 'username', '*password'],
+  required: ['connectionString', 'jdbcDriverClass', 'username'],
+  awsRequired: ['*password'],
   exactlyOneOf: [],
   refs: {},
   fields: ['databaseName', 'jdbcDriverJarUri', 'jdbcProperties'],

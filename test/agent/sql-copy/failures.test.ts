@@ -13,7 +13,7 @@ import type { TestS3 } from '../../support/s3.js';
 import { failed, runCopy, s3Node } from '../copy/helpers.js';
 import type { CopyRun, Objects } from '../copy/helpers.js';
 import type { S3TestContext } from '../s3/context.js';
-import { copyDatabases, myDb, pgDb, sqlNodeOf } from './helpers.js';
+import { copyDatabases, myDb, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
 import type { CopyDbs } from './helpers.js';
 
 /** A port on 127.0.0.1 nothing listens on (bound, then closed). */
@@ -57,17 +57,6 @@ describe('CopyActivity SQL failures', () => {
   const copy = (objects: Objects, onLine?: (line: string, ctx: S3TestContext) => void, intervalMs = 60_000): Promise<CopyRun> =>
     runCopy(dir, s3.resources(), objects, intervalMs, onLine);
 
-  /** Waits (by polling the database, not the clock) until no agent connection to the test database is left. */
-  async function noAgentConnections(): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const [[n]] = (await dbs.pg(`select count(*)::int from pg_stat_activity where datname = $1 and application_name = 'datapipe-taskrunner'`, [dbs.name])) as [[number]];
-      if (n === 0) return;
-      await new Promise((r) => setImmediate(r));
-      await dbs.pg('select pg_sleep(0.01)');
-    }
-    assert.fail('the copy left a PostgreSQL connection open');
-  }
-
   it('a wrong password: SqlAuthFailed naming node, host, database and user, never the password; no object', async () => {
     const msg = failed(
       await copy({ Db: myDb(dbs, { username: user, '*password': 'wrong-pw-456' }), In: sqlNodeOf('Db', { table: 't' }), Out: s3Node('file:s3://out/auth.csv') }),
@@ -95,8 +84,10 @@ describe('CopyActivity SQL failures', () => {
     const r = await copy(
       { Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 't', selectQuery: BIG_QUERY }), Out: s3Node('file:s3://out/dropped.csv') },
       (line) => {
-        // The first progress line: rows are flowing. Kill the backend from another connection.
-        if (killed || !/^info: copy In -> Out: .* records/.test(line)) return;
+        // Once more than a part (8 MiB) has gone to S3, the upload is multipart: kill the backend from another
+        // connection.
+        const mib = /^info: copy In -> Out: \d+ objects?, ([\d.]+) MiB, .* records/.exec(line);
+        if (killed || !mib || Number(mib[1]) < 9) return;
         killed = true;
         void dbs.pg(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'datapipe-taskrunner'`, [dbs.name]);
       },
@@ -105,7 +96,30 @@ describe('CopyActivity SQL failures', () => {
     assert.ok(killed, 'no progress line came before the copy ended');
     failed(r, 'SqlConnectionLost', new RegExp(`^In: selectQuery "select g, .*" on postgres 127\\.0\\.0\\.1:5432/${dbs.name} as user "postgres" \\(object Db\\): the connection was lost`));
     assert.deepEqual(await s3.listKeys('out'), []);
-    await noAgentConnections();
+    const started = s3.requests.find((q) => q.method === 'POST' && q.url.startsWith('/out/dropped.csv?uploads'));
+    assert.ok(started, 'a multipart upload was started');
+    assert.ok(s3.requests.some((q) => q.method === 'DELETE' && q.url.startsWith('/out/dropped.csv?') && /uploadId=/.test(q.url)), 'AbortMultipartUpload sent');
+    await noAgentConnections(dbs);
+  });
+
+  it('S3 -> PostgreSQL with the connection dropped mid-load: SqlConnectionLost naming the record, nothing committed', async () => {
+    await dbs.pg('create table loaded (a int, b text)');
+    await s3.createBucket('src');
+    await s3.putObject('src', 'many.csv', Array.from({ length: 50_000 }, (_, i) => `${i},row ${i}\n`).join(''));
+    let killed = false;
+    const r = await copy(
+      { Db: pgDb(dbs), In: s3Node('file:s3://src/many.csv'), Out: sqlNodeOf('Db', { table: 'loaded', insertQuery: 'insert into loaded values (?, ?)' }) },
+      (line) => {
+        if (killed || !/^info: copy In -> Out: .* records/.test(line)) return;
+        killed = true;
+        void dbs.pg(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'datapipe-taskrunner'`, [dbs.name]);
+      },
+      20,
+    );
+    assert.ok(killed, 'no progress line came before the copy ended');
+    failed(r, 'SqlConnectionLost', new RegExp(`^Out: insertQuery for record \\d+ of s3://src/many\\.csv on postgres 127\\.0\\.0\\.1:5432/${dbs.name} as user "postgres" \\(object Db\\): the connection was lost`));
+    assert.deepEqual(await dbs.pg('select count(*)::int from loaded'), [[0]]);
+    await noAgentConnections(dbs);
   });
 
   it('the same on MariaDB (KILL of the copy connection)', async () => {
@@ -142,8 +156,8 @@ describe('CopyActivity SQL failures', () => {
       20,
     );
     assert.ok(aborted);
-    assert.equal(r.outcome.status, 'FAILED', r.ctx.lines.join('\n'));
+    failed(r, 'Aborted', /: the copy was stopped/);
     assert.deepEqual(await s3.listKeys('out'), []);
-    await noAgentConnections();
+    await noAgentConnections(dbs);
   });
 });

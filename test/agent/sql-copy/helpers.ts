@@ -2,6 +2,7 @@
  * CopyActivity with SQL data nodes, on the machine's PostgreSQL and MariaDB (a fresh `dp_copy_<random>` database
  * on both per test file, dropped after) and s3rver.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
@@ -66,4 +67,14 @@ export function myDb(dbs: CopyDbs, extra: Record<string, FieldValue> = {}): Reco
 
 export function sqlNodeOf(db: string, fields: Record<string, FieldValue>): Record<string, FieldValue> {
   return { type: 'SqlDataNode', database: { ref: db }, ...fields };
+}
+
+/** Waits (polling the database, not the clock) until no agent connection to the test database is left. */
+export async function noAgentConnections(dbs: CopyDbs): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [[n]] = (await dbs.pg(`select count(*)::int from pg_stat_activity where datname = $1 and application_name = 'datapipe-taskrunner'`, [dbs.name])) as [[number]];
+    if (n === 0) return;
+    await dbs.pg('select pg_sleep(0.01)');
+  }
+  assert.fail('the copy left a PostgreSQL connection open');
 }

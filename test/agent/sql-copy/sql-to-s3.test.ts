@@ -8,7 +8,7 @@ import { startTestS3 } from '../../support/s3.js';
 import type { TestS3 } from '../../support/s3.js';
 import { failed, finished, runCopy, s3Node } from '../copy/helpers.js';
 import type { Objects } from '../copy/helpers.js';
-import { copyDatabases, myDb, pgDb, sqlNodeOf } from './helpers.js';
+import { copyDatabases, myDb, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
 import type { CopyDbs } from './helpers.js';
 
 const PG_ITEMS = `
@@ -118,6 +118,15 @@ describe('CopyActivity SQL -> S3', () => {
     );
     assert.doesNotMatch(msg, /unused/);
     assert.deepEqual(await s3.listKeys('out', 'bad'), []);
+  });
+
+  it('an output bucket that does not exist fails naming the output node; the database connection is closed', async () => {
+    failed(
+      await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'items' }), Out: s3Node('file:s3://no-such-bucket/x.csv') }),
+      'S3NoSuchBucket',
+      /^Out\.filePath: .*s3:\/\/no-such-bucket\/x\.csv.*does not exist/,
+    );
+    await noAgentConnections(dbs);
   });
 
   it('a value the Custom format cannot hold fails the copy with no object', async () => {

@@ -29,7 +29,7 @@ describe('examples/', function () {
 
   it('every example validates with no errors and no warnings, and the README covers it', async () => {
     const files = (await readdir(EXAMPLES)).filter((f) => f.endsWith('.json')).sort();
-    assert.deepEqual(files, ['ondemand-parameters.json', 'ondemand-s3-copy.json', 'ondemand-s3-staging.json', 'ondemand-shell.json', 'ondemand-sql.json']);
+    assert.deepEqual(files, ['local-stack.json', 'ondemand-parameters.json', 'ondemand-s3-copy.json', 'ondemand-s3-staging.json', 'ondemand-shell.json', 'ondemand-sql-copy.json', 'ondemand-sql.json']);
     const readme = await readFile(EXAMPLES + 'README.md', 'utf8');
     for (const f of files) {
       const r = await validate(await readExample(f));

@@ -96,3 +96,14 @@ describe('definition: required fields and groups', () => {
     assert.ok(has(errorsOf(r, 'Pre'), "'query' is required"));
   });
 });
+
+describe('definition: fields AWS requires that a self-hosted setup may lack', () => {
+  it('a JdbcDatabase without *password is a warning naming the AWS rule, not an error', () => {
+    const r = run([{ id: 'Db', type: 'JdbcDatabase', connectionString: 'jdbc:postgresql://h/db', jdbcDriverClass: 'org.postgresql.Driver', username: 'u' }]);
+    assert.deepEqual(errorsOf(r, 'Db'), []);
+    const warnings = r.warnings.find((w) => w.id === 'Db')?.warnings ?? [];
+    assert.ok(has(warnings, 'MISSING_REQUIRED_FIELD:', "'*password'", 'AWS Data Pipeline requires it'), JSON.stringify(warnings));
+    const without = run([{ id: 'Db', type: 'JdbcDatabase', connectionString: 'jdbc:postgresql://h/db', jdbcDriverClass: 'org.postgresql.Driver' }]);
+    assert.ok(has(errorsOf(without, 'Db'), 'MISSING_REQUIRED_FIELD:', "'username' is required"));
+  });
+});

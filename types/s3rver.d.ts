@@ -1,4 +1,4 @@
-/** Just what the tests use of s3rver 3.7.1 (it ships no types). */
+/** What the tests and the local stack use of s3rver 3.7.1 (it ships no types). */
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
   interface S3rverOptions {
