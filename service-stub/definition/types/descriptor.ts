@@ -66,6 +66,7 @@ export const UNIVERSAL_FIELDS: readonly string[] = ['type', 'parent'];
 export function knownFields(d: ObjectTypeDescriptor): Set<string> {
   const s = new Set<string>(UNIVERSAL_FIELDS);
   for (const f of d.required) s.add(f);
+  for (const f of d.awsRequired ?? []) s.add(f);
   for (const g of d.exactlyOneOf) for (const f of g) s.add(f);
   for (const f of Object.keys(d.refs)) s.add(f);
   for (const f of d.fields) s.add(f);
