@@ -28,6 +28,9 @@ import { CopyProgress } from './progress.js';
 import { s3NodeLocation } from './s3-node.js';
 import { connectNode, doing, selectSql, sqlFailure, sqlNode } from './sql-node.js';
 
+/** Rendered rows per chunk written to the data format. */
+const RECORD_BATCH = 500;
+
 const EXTENSIONS: Readonly<Record<string, string>> = { CSV: 'csv', TSV: 'tsv', Custom: 'txt' };
 
 /** The node's format and compression, errors worded with the node and field. */
@@ -71,11 +74,21 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
   try {
     const rows = conn.stream(query);
     const render = rowRenderer(src.opts.engine, () => rows.columns);
-    async function* records(): AsyncGenerator<DataRecord> {
+    // Rows go down the stream in batches: one object-mode chunk per row costs more than rendering and encoding it.
+    async function* batches(): AsyncGenerator<DataRecord[]> {
       try {
+        let batch: DataRecord[] = [];
         for await (const row of rows) {
-          progress.records++;
-          yield render(row);
+          batch.push(render(row));
+          if (batch.length === RECORD_BATCH) {
+            progress.records += batch.length;
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) {
+          progress.records += batch.length;
+          yield batch;
         }
       } catch (err) {
         // The source's error is the cause; the upload's failure that follows is only its consequence.
@@ -91,7 +104,7 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
         body.destroy(err instanceof Error ? err : new Error(String(err)));
       });
     // An error anywhere in the chain destroys `body` with it, so the upload fails and aborts its multipart upload.
-    const write = pipeline([Readable.from(records(), { objectMode: true }), ...encoderStages(enc), byteCounter(progress), body], { signal: ctx.signal }).catch(
+    const write = pipeline([Readable.from(batches(), { objectMode: true }), ...encoderStages(enc, 'batches'), byteCounter(progress), body], { signal: ctx.signal }).catch(
       (err: unknown) => {
         cause ??= { err: inContext(err, output.id, 'dataFormat', uri) };
       },

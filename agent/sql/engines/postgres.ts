@@ -12,7 +12,21 @@ import type { ConnectOptions } from '../options.js';
 import { rewritePlaceholders } from '../split-statements.js';
 import { canceled, connectGuarded, networkReason, safeMessage, targetOf, tlsOptions } from './common.js';
 
-const CURSOR_BATCH = 1000;
+/**
+ * Rows per cursor read: the first read takes FIRST_BATCH rows, later ones as many as fit in about BATCH_CHARS of
+ * text (measured on the last full batch), within [FIRST_BATCH, MAX_BATCH]: fewer round trips for narrow rows, while
+ * wide rows keep the memory held by the two batches in hand (one consumed, one read ahead) near 2 x BATCH_CHARS.
+ */
+const FIRST_BATCH = 1000;
+const MAX_BATCH = 5_000;
+const BATCH_CHARS = 512 * 1024;
+
+/** Text length of a batch's values (strings and buffers; numbers and booleans count 8). */
+function batchChars(rows: readonly SqlValue[][]): number {
+  let n = 0;
+  for (const row of rows) for (const v of row) n += typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 8;
+  return n;
+}
 const AUTH_CODES = new Set(['28P01', '28000']);
 
 /** Type OIDs parsed to JS values; everything else stays the server's text (see connection.ts). */
@@ -130,30 +144,44 @@ class PgConnection implements Connection {
       const cursor = self.client.query(new Cursor<SqlValue[]>(text, params.map(param), { rowMode: 'array', types: TYPES }));
       // After a failed read pg-cursor has already synced the connection; close() would wait forever on a dead one.
       let readFailed = false;
+      const read = (size: number) =>
+        self.run(
+          () =>
+            new Promise<SqlValue[][]>((resolve, reject) => {
+              // pg-cursor never calls back once the connection has ended (pg_terminate_backend, a cut socket).
+              if (self.lost) return reject(self.lost);
+              const onEnd = () => reject(self.lost ?? new Error('Connection terminated unexpectedly'));
+              self.client.once('end', onEnd);
+              cursor.read(size, (err, got, result) => {
+                self.client.off('end', onEnd);
+                if (err) {
+                  readFailed = true;
+                  return reject(err);
+                }
+                state.columns ??= columnsOf(result.fields);
+                resolve(got);
+              });
+            }),
+        );
+      let size = FIRST_BATCH;
+      // One read ahead: the server produces the next batch while this one is consumed.
+      let next: Promise<SqlValue[][]> | undefined = read(size);
       try {
         for (;;) {
-          const batch = await self.run(
-            () =>
-              new Promise<SqlValue[][]>((resolve, reject) => {
-                // pg-cursor never calls back once the connection has ended (pg_terminate_backend, a cut socket).
-                if (self.lost) return reject(self.lost);
-                const onEnd = () => reject(self.lost ?? new Error('Connection terminated unexpectedly'));
-                self.client.once('end', onEnd);
-                cursor.read(CURSOR_BATCH, (err, got, result) => {
-                  self.client.off('end', onEnd);
-                  if (err) {
-                    readFailed = true;
-                    return reject(err);
-                  }
-                  state.columns ??= columnsOf(result.fields);
-                  resolve(got);
-                });
-              }),
-          );
+          const batch: SqlValue[][] = await next;
+          next = undefined;
           if (batch.length === 0) return;
+          if (batch.length === size) {
+            const perRow = Math.max(1, batchChars(batch) / batch.length);
+            size = Math.min(MAX_BATCH, Math.max(FIRST_BATCH, Math.floor(BATCH_CHARS / perRow)));
+          }
+          next = read(size);
+          next.catch(() => {}); // awaited on the next turn, or in finally
           yield* batch;
         }
       } finally {
+        // A consumer that stopped early: let the read in flight finish (or fail) before closing the portal.
+        if (next) await next.catch(() => {});
         if (!self.closed && !self.lost && !readFailed) await cursor.close().catch(() => {});
       }
     }

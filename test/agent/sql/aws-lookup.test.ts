@@ -6,6 +6,10 @@ import { freshDatabases } from './fresh-dbs.js';
 import type { FreshDbs } from './fresh-dbs.js';
 import { sqlContext } from './task-context.js';
 
+// nock intercepts every HTTP request of the process from the moment it is imported, and mocha imports all test
+// files first: switch it off here and on only around this file's tests.
+nock.restore();
+
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 function rdsXml(engine: string, dbName: string): string {
@@ -26,12 +30,14 @@ describe('RdsDatabase and RedshiftDatabase ids resolved through the AWS APIs (no
   let dbs: FreshDbs;
   before(async () => {
     dbs = await freshDatabases();
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(async () => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
     await dbs?.drop();
   });
   afterEach(() => assert.ok(nock.isDone(), `pending mocks: ${nock.pendingMocks().join(', ')}`));
