@@ -8,7 +8,9 @@
 import S3rver from 's3rver';
 
 const [directory, bucket] = process.argv.slice(2);
-const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, allowMismatchedSignatures: true, configureBuckets: [{ name: bucket }] });
+// configureBuckets is missing from s3rver's type declarations.
+const options = { address: '127.0.0.1', port: 0, silent: true, directory, allowMismatchedSignatures: true, configureBuckets: [{ name: bucket }] };
+const server = new S3rver(options as ConstructorParameters<typeof S3rver>[0]);
 const { port } = await server.run();
 process.stdout.write(`port=${port}\n`);
 let stopping = false;
