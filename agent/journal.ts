@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpawnedChild } from './executors/executor.js';
 import { ensureDir, readJsonDir, writeJsonAtomic } from './files.js';
@@ -27,29 +28,47 @@ export function journalKey(taskId: string): string {
 
 export class Journal {
   readonly dir: string;
+  /** Entries begun by this process, so addChild need not read its own file back. */
+  private readonly open = new Map<string, JournalEntry>();
 
   constructor(outputDir: string) {
     this.dir = ensureDir(join(outputDir, 'journal', 'attempts'));
   }
 
   begin(e: Omit<JournalEntry, 'children'>): void {
-    writeJsonAtomic(this.path(e.taskId), { ...e, children: [] } satisfies JournalEntry);
+    const entry: JournalEntry = { ...e, children: [] };
+    writeJsonAtomic(this.path(e.taskId), entry);
+    this.open.set(e.taskId, entry);
   }
 
   addChild(taskId: string, child: SpawnedChild): void {
     const path = this.path(taskId);
-    let e: JournalEntry;
-    try {
-      e = JSON.parse(readFileSync(path, 'utf8')) as JournalEntry;
-    } catch {
-      return;
+    let e = this.open.get(taskId);
+    if (!e) {
+      try {
+        e = JSON.parse(readFileSync(path, 'utf8')) as JournalEntry;
+      } catch {
+        return;
+      }
     }
     e.children.push(child);
     writeJsonAtomic(path, e);
   }
 
+  /** Synchronous, for recovery at start-up; a running task uses done(). */
   end(taskId: string): void {
+    this.open.delete(taskId);
     rmSync(this.path(taskId), { force: true });
+  }
+
+  /**
+   * end() without blocking the event loop: an unlink can take milliseconds on a slow disk, and a synchronous one
+   * stalls every slot. Called once the outcome is in the outbox, so a crash before the unlink lands only reports
+   * the attempt twice, as a crash just before a synchronous unlink would.
+   */
+  async done(taskId: string): Promise<void> {
+    this.open.delete(taskId);
+    await rm(this.path(taskId), { force: true });
   }
 
   pending(): JournalEntry[] {

@@ -3,7 +3,8 @@
  * once the service took it (or refused it for good), so a control plane that is down for a while, or an agent
  * restart, loses nothing.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'winston';
 import { retryForever } from './backoff.js';
@@ -87,19 +88,24 @@ export class Outbox {
         failing = true;
       },
     })
+      // Removed asynchronously: a synchronous unlink stalls every slot for as long as the disk takes. Settles
+      // only once the file is gone, so `undelivered` never counts a delivered report.
       .then(
-        () => {
+        async () => {
           if (failing) this.log.info(`SetTaskStatus ${report.taskStatus} for ${shortId(report.taskId)} delivered after retries`);
-          rmSync(join(this.dir, `${key}.json`), { force: true });
+          await rm(join(this.dir, `${key}.json`), { force: true });
         },
-        (err: unknown) => {
+        async (err: unknown) => {
           if (isFinalRejection(err)) {
             this.log.warn(`service refused SetTaskStatus ${report.taskStatus} for ${shortId(report.taskId)}: ${(err as Error).message}`);
-            rmSync(join(this.dir, `${key}.json`), { force: true });
+            await rm(join(this.dir, `${key}.json`), { force: true });
           }
           // aborted (shutdown): the report stays on disk
         },
       )
+      .catch((err: unknown) => {
+        this.log.warn(`removing the delivered status ${key} from the outbox failed: ${(err as Error).message}`);
+      })
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
     return p;

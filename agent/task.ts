@@ -69,13 +69,13 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
     const ack = await api.reportTaskProgress(task.taskId);
     if (ack.canceled) {
       log.info(`task ${task.attemptId} was canceled before it started`);
-      journal.end(task.taskId);
+      await journal.done(task.taskId);
       return 'canceled';
     }
   } catch (err) {
     if (errorName(err) === 'TaskNotFoundException') {
       log.warn(`task ${task.attemptId} is no longer ours (${(err as Error).message}); not running it`);
-      journal.end(task.taskId);
+      await journal.done(task.taskId);
       return 'lost';
     }
     log.warn(`acknowledging ${task.attemptId} failed (${(err as Error).message}); running it and retrying with the keep-alive`);
@@ -151,7 +151,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
   const reason: unknown = ac.signal.aborted ? ac.signal.reason : undefined;
   if (reason instanceof Canceled) {
     log.info(`task ${task.attemptId} canceled: ${reason.message}; no status is reported`);
-    journal.end(task.taskId);
+    await journal.done(task.taskId);
     return 'canceled';
   }
   if (reason instanceof AttemptTimeout && outcome.status !== 'FINISHED') {
@@ -163,7 +163,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
   log.info(`task ${task.attemptId}: ${report.taskStatus}${report.errorId ? ` (${report.errorId}: ${firstLine(report.errorMessage)})` : ''}`);
   // On disk in the outbox before the journal entry goes: a crash in between reports twice, never zero times.
   await deps.outbox.enqueue(report);
-  journal.end(task.taskId);
+  await journal.done(task.taskId);
   return 'reported';
 }
 

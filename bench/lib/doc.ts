@@ -12,6 +12,8 @@ import type { FigureResult } from './report.js';
 const TITLES: Record<string, string> = {
   server: 'Control plane (`datapipe-server`)',
   agent: 'Task Runner (`taskrunner`)',
+  sql: 'SQL copies (CopyActivity with SQL data nodes, `taskrunner`)',
+  s3: 'S3 transfers (the agent\'s S3 code against the AWS CLI)',
 };
 
 const HEADER = `# Benchmarks

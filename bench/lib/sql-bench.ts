@@ -45,10 +45,17 @@ const MY = { host: '127.0.0.1', port: 3306, user: 'root' };
 export async function postgresDb(): Promise<BenchDb> {
   const name = `dp_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ ...PG, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
   const c = new pg.Client({ ...PG, database: name });
-  await c.connect();
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await c.connect();
+  } catch (err) {
+    await c.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => {});
+    await admin.end().catch(() => {});
+    throw err;
+  }
   return {
     name,
     object: { type: 'JdbcDatabase', connectionString: `jdbc:postgresql://${PG.host}:${PG.port}/${name}`, jdbcDriverClass: 'org.postgresql.Driver', username: 'postgres', '*password': 'unused' },

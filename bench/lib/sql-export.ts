@@ -16,6 +16,10 @@ const RUNS = Number(process.env.BENCH_SQL_RUNS ?? 2);
 export interface Engine {
   label: string;
   cliLabel: string;
+  /** The table's shape, for the figure's text. */
+  shape: string;
+  /** What the client writes. */
+  cliText: string;
   open(): Promise<BenchDb>;
   /** Statements creating and filling table `t`. */
   fill: string[];
@@ -25,6 +29,8 @@ export interface Engine {
 
 export const POSTGRES: Engine = {
   label: 'PostgreSQL',
+  shape: 't (id int, name text, amount numeric(14,2), at timestamp, flag boolean)',
+  cliText: 'CSV',
   cliLabel: '`psql -c "\\copy (select ...) to stdout with csv"`',
   open: postgresDb,
   fill: [
@@ -37,6 +43,8 @@ export const POSTGRES: Engine = {
 
 export const MARIADB: Engine = {
   label: 'MariaDB',
+  shape: 't (id int, name varchar(40), amount decimal(14,2), at datetime, flag boolean)',
+  cliText: 'tab-separated text',
   cliLabel: '`mariadb --batch --quick -N -e "select ..."`',
   open: mariadbDb,
   fill: [
@@ -102,13 +110,13 @@ function report(name: string, e: Engine, agent: Way, base: Way, agentRuns: Agent
   const rssMb = ((agent.rss ?? 0) * 1024) / 1_000_000;
   const row = (w: Way, rel: string, rss: string) => [w.label, `${(w.ms / 1000).toFixed(2)} s`, fmtRate(ROWS / (w.ms / 1000)), (mb(w.bytes) / (w.ms / 1000)).toFixed(1), `${mb(w.bytes).toFixed(1)} MB`, rel, rss];
   const body = [
-    `${ROWS.toLocaleString('en-US')} rows of \`t (id int, name text, amount numeric(14,2), at timestamp, flag boolean)\` ` +
-      `in a fresh ${e.label} database on 127.0.0.1, written as CSV to one object in s3rver (its own process, ` +
-      `127.0.0.1), once by the agent and once by ${e.cliLabel} piped into \`/usr/bin/aws s3 cp - s3://...\` (awscli ` +
+    `${ROWS.toLocaleString('en-US')} rows of \`${e.shape}\` ` +
+      `in a fresh ${e.label} database on 127.0.0.1, written to one object in s3rver (its own process, ` +
+      `127.0.0.1), once by the agent (CSV) and once by ${e.cliLabel} (${e.cliText}) piped into \`/usr/bin/aws s3 cp - s3://...\` (awscli ` +
       `v2, 8 MiB multipart parts), ${RUNS} times each, alternating; the faster of each is shown. The agent's figure ` +
-      `is its CopyActivity's execute() in a child process (\`node --import tsx\`; a cursor over \`select * from t\`, ` +
-      `rows rendered, dp-csv, multipart upload); the client's is the whole pipeline from spawn to exit (its start-up, ` +
-      `about 0.5 s for the aws CLI, included). Both objects were checked to hold ${ROWS.toLocaleString('en-US')} lines. ` +
+      `is its CopyActivity's execute() in a child process (\`node --import tsx\`; \`select * from t\` streamed, ` +
+      `rows rendered, dp-csv, multipart upload); the client's is the whole pipeline from spawn to exit (the clients' ` +
+      `start-up included). Both objects were checked to hold ${ROWS.toLocaleString('en-US')} lines. ` +
       `MB/s is the object's size over the time.`,
     '',
     table(

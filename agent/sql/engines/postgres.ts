@@ -18,7 +18,7 @@ import { canceled, connectGuarded, networkReason, safeMessage, targetOf, tlsOpti
  * wide rows keep the memory held by the two batches in hand (one consumed, one read ahead) near 2 x BATCH_CHARS.
  */
 const FIRST_BATCH = 1000;
-const MAX_BATCH = 5_000;
+const MAX_BATCH = 2_000;
 const BATCH_CHARS = 512 * 1024;
 
 /** Text length of a batch's values (strings and buffers; numbers and booleans count 8). */
@@ -27,6 +27,10 @@ function batchChars(rows: readonly SqlValue[][]): number {
   for (const row of rows) for (const v of row) n += typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 8;
   return n;
 }
+
+/** See PgConnection.statement. */
+const PREPARE_MIN_PARAMS = 64;
+const MAX_PREPARED = 8;
 const AUTH_CODES = new Set(['28P01', '28000']);
 
 /** Type OIDs parsed to JS values; everything else stays the server's text (see connection.ts). */
@@ -103,6 +107,8 @@ class PgConnection implements Connection {
   ) {
     signal.addEventListener('abort', this.onAbort, { once: true });
     client.once('end', () => (this.lost ??= new Error('Connection terminated unexpectedly')));
+    // The session's own error (e.g. 57P01 from pg_terminate_backend) is what a later statement should report.
+    client.on('error', (err: Error) => (this.lost ??= err));
   }
 
   private async abort(): Promise<void> {
@@ -113,22 +119,41 @@ class PgConnection implements Connection {
 
   private async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.signal.aborted || this.closed) throw canceled(this.signal);
+    if (this.lost) throw dbError(this.lost, this.o.password);
     this.busy++;
     try {
       return await fn();
     } catch (err) {
       if (this.signal.aborted) throw canceled(this.signal);
-      throw dbError(err, this.o.password);
+      // pg's "Client has encountered a connection error and is not queryable" hides why: report the session's end.
+      throw dbError(this.lost ?? err, this.o.password);
     } finally {
       this.busy--;
     }
   }
 
-  query(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult> {
+  /**
+   * Statements with many parameters (the copy's multi-row inserts, run again and again) as named prepared
+   * statements: the server parses and plans a 1,000-row VALUES list once per connection instead of once per batch,
+   * and its `?` are rewritten once. A few per connection; others run unnamed as usual.
+   */
+  private readonly prepared = new Map<string, { text: string; count: number; name: string }>();
+
+  private statement(sql: string): { text: string; count: number; name?: string } {
+    const known = this.prepared.get(sql);
+    if (known) return known;
     const { sql: text, count } = rewritePlaceholders(sql, 'postgres', (n) => `$${n}`);
+    if (count < PREPARE_MIN_PARAMS || this.prepared.size >= MAX_PREPARED) return { text, count };
+    const s = { text, count, name: `datapipe_${this.prepared.size + 1}` };
+    this.prepared.set(sql, s);
+    return s;
+  }
+
+  query(sql: string, params: readonly SqlValue[] = []): Promise<QueryResult> {
+    const { text, count, name } = this.statement(sql);
     checkParamCount(count, params);
     return this.run(async () => {
-      const r = await this.client.query({ text, values: params.map(param), rowMode: 'array', types: TYPES });
+      const r = await this.client.query({ text, name, values: params.map(param), rowMode: 'array', types: TYPES });
       const rows = (r.rows ?? []) as SqlValue[][];
       return { columns: columnsOf(r.fields), rows, rowCount: r.rowCount ?? rows.length };
     });
