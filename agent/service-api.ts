@@ -37,32 +37,55 @@ export interface SdkApiOptions {
   instanceIdentity?: () => InstanceIdentity | undefined;
 }
 
-function withTimeout(ms: number, outer?: AbortSignal): AbortSignal {
-  const t = AbortSignal.timeout(ms);
-  return outer ? AbortSignal.any([t, outer]) : t;
+/**
+ * A signal that aborts after `ms` or with `outer`, and a dispose that clears the timer and the listener at once:
+ * AbortSignal.timeout() would keep a timer (and the signal) alive for the whole limit after every call.
+ */
+function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const onOuter = () => ac.abort(outer?.reason);
+  const t = setTimeout(() => ac.abort(new DOMException(`the call took longer than ${ms} ms`, 'TimeoutError')), ms);
+  if (outer?.aborted) onOuter();
+  else outer?.addEventListener('abort', onOuter, { once: true });
+  return {
+    signal: ac.signal,
+    dispose() {
+      clearTimeout(t);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
+}
+
+async function withDeadline<T>(ms: number, outer: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const d = deadline(ms, outer);
+  try {
+    return await call(d.signal);
+  } finally {
+    d.dispose();
+  }
 }
 
 export function sdkServiceApi(client: DataPipelineClient, o: SdkApiOptions): ServiceApi {
   const callMs = o.callTimeoutMs ?? 30_000;
   return {
     async pollForTask(signal) {
-      const out = await client.send(
-        new PollForTaskCommand({ workerGroup: o.workerGroup, hostname: o.hostname, instanceIdentity: o.instanceIdentity?.() }),
-        { abortSignal: withTimeout(o.pollTimeoutMs, signal) },
+      const out = await withDeadline(o.pollTimeoutMs, signal, (abortSignal) =>
+        client.send(new PollForTaskCommand({ workerGroup: o.workerGroup, hostname: o.hostname, instanceIdentity: o.instanceIdentity?.() }), { abortSignal }),
       );
       return out.taskObject?.taskId ? out.taskObject : undefined;
     },
     async reportTaskProgress(taskId, fields, signal) {
-      const out = await client.send(new ReportTaskProgressCommand({ taskId, fields }), { abortSignal: withTimeout(callMs, signal) });
+      const out = await withDeadline(callMs, signal, (abortSignal) => client.send(new ReportTaskProgressCommand({ taskId, fields }), { abortSignal }));
       return { canceled: out.canceled === true };
     },
     async setTaskStatus(r, signal) {
-      await client.send(new SetTaskStatusCommand(r), { abortSignal: withTimeout(callMs, signal) });
+      await withDeadline(callMs, signal, (abortSignal) => client.send(new SetTaskStatusCommand(r), { abortSignal }));
     },
     async reportTaskRunnerHeartbeat(signal) {
-      const out = await client.send(
-        new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: o.taskrunnerId, workerGroup: o.workerGroup, hostname: o.hostname }),
-        { abortSignal: withTimeout(callMs, signal) },
+      const out = await withDeadline(callMs, signal, (abortSignal) =>
+        client.send(new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: o.taskrunnerId, workerGroup: o.workerGroup, hostname: o.hostname }), {
+          abortSignal,
+        }),
       );
       return { terminate: out.terminate === true };
     },

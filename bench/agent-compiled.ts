@@ -16,11 +16,13 @@ const TARGET_RSS_MIB = 60;
 void runFigure(async () => {
   log('compiling the agent (tsc -p tsconfig.build.json into a temp dir)');
   const compiled = await compileAgent();
-  const server = await startBenchServer('pglite', { pollWaitS: 20 });
-  const proxy = await startCountingProxy(server.url);
+  const server = await startBenchServer('postgres', { pollWaitS: 20 });
+  // One forwarder each: the compiled agent left running re-sends its polls as their holds end, and those must not
+  // count as the first poll of a tsx start.
+  const proxies = await Promise.all([startCountingProxy(server.url), startCountingProxy(server.url)]);
   try {
-    const c = await startups(proxy, 'compiled', { count: STARTS, tasks: SLOTS, cli: compiled.cli });
-    const t = await startups(proxy, 'tsx', { count: STARTS, tasks: SLOTS });
+    const c = await startups(proxies[0], 'compiled', { count: STARTS, tasks: SLOTS, cli: compiled.cli });
+    const t = await startups(proxies[1], 'tsx', { count: STARTS, tasks: SLOTS });
     // Both last agents idle with their polls held; RSS read once past V8's first memory-reducer GC (some 8 s in).
     await sleep(SETTLE_MS);
     const rows = [
@@ -31,8 +33,9 @@ void runFigure(async () => {
     const compiledRss = rows[0].rss;
     const body = [
       `\`taskrunner --tasks ${SLOTS}\` compiled as \`npm run build\` does (into a temp dir) and run with plain node, ` +
-        `which is what the installed command runs, next to the same sources through tsx (as the other figures run it), ` +
-        `against \`datapipe-server\` on the embedded store (--poll-wait 20) through the counting forwarder. Start-up ` +
+        `which is what the installed command runs (and what the other figures run), next to the same sources through ` +
+        `tsx (\`node --import tsx agent/cli.ts\`, as a developer runs them), against \`datapipe-server\` on PostgreSQL ` +
+        `(--poll-wait 20) through a counting forwarder (one for each). Start-up ` +
         `is spawn to the first PollForTask reaching the server, ${STARTS} starts each; RSS (VmRSS) of the last of each, ` +
         `idle with every poll held, ${SETTLE_MS / 1000} s after its first poll.`,
       '',
@@ -61,7 +64,7 @@ void runFigure(async () => {
     };
   } finally {
     await stopAllAgents();
-    await proxy.close();
+    await Promise.all(proxies.map((p) => p.close()));
     await server.stop();
     compiled.remove();
   }

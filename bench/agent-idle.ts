@@ -1,12 +1,12 @@
 /**
- * Figure: the agent at rest. (1) RSS over 10,000 empty polls: a `taskrunner --tasks 8` against a server whose
- * --poll-wait is 10 ms, with the agent's shortest interval between empty polls cut to 1 ms
+ * Figure: the agent at rest, compiled as users run it, against the control plane on PostgreSQL. (1) RSS over 10,000
+ * empty polls: a `taskrunner --tasks 8` against a server whose --poll-wait is 10 ms, with the agent's shortest interval between empty polls cut to 1 ms
  * (TASKRUNNER_MIN_POLL_INTERVAL_MS) so the polls come quickly; RSS sampled every 1,000 polls, counted as they reach
  * the server (through a counting forwarder). (2) CPU while idle with the normal hold (--poll-wait 20): CPU seconds
- * over one 20 s hold, 25 s after start-up. (3) Start-up: spawn to the first PollForTask reaching the server, 5 times. The compiled agent's
- * start-up and memory are agent-compiled.ts.
+ * over one 20 s hold, 25 s after start-up. (3) Start-up: spawn to the first PollForTask reaching the server, 5 times.
+ * The comparison with tsx is agent-compiled.ts.
  */
-import { startAgent, startCountingProxy, startups, stopAllAgents, until, wallMs } from './lib/agent-process.js';
+import { compileAgent, startAgent, startCountingProxy, startups, stopAllAgents, until, wallMs } from './lib/agent-process.js';
 import type { BenchAgent, CountingProxy } from './lib/agent-process.js';
 import { log, mib, ms, percentile, runFigure, sleep, table } from './lib/report.js';
 import { startBenchServer } from './lib/server-process.js';
@@ -24,8 +24,8 @@ const TARGET_RSS_MIB = 60;
 const GROWTH_TOLERANCE_MIB = 3;
 const TARGET_IDLE_CPU_PCT = 0.5;
 
-async function emptyPolls(proxy: CountingProxy): Promise<{ polls: number; rssKb: number; atS: number }[]> {
-  const agent = startAgent({ url: proxy.url, workerGroup: 'bench-agent-idle-fast', tasks: SLOTS, env: { TASKRUNNER_MIN_POLL_INTERVAL_MS: '1' } });
+async function emptyPolls(proxy: CountingProxy, cli: string): Promise<{ polls: number; rssKb: number; atS: number }[]> {
+  const agent = startAgent({ url: proxy.url, workerGroup: 'bench-agent-idle-fast', tasks: SLOTS, cli, env: { TASKRUNNER_MIN_POLL_INTERVAL_MS: '1' } });
   const samples: { polls: number; rssKb: number; atS: number }[] = [];
   try {
     const base = proxy.polls;
@@ -54,16 +54,21 @@ async function idleCpu(agent: BenchAgent, afterMs: number): Promise<number> {
 }
 
 void runFigure(async () => {
-  const [fast, held] = await Promise.all([startBenchServer('pglite', { pollWaitS: 0.01 }), startBenchServer('pglite', { pollWaitS: 20 })]);
+  log('compiling the agent (tsc -p tsconfig.build.json into a temp dir)');
+  const [compiled, fast, held] = await Promise.all([
+    compileAgent(),
+    startBenchServer('postgres', { pollWaitS: 0.01 }),
+    startBenchServer('postgres', { pollWaitS: 20 }),
+  ]);
   const proxies = await Promise.all([startCountingProxy(fast.url), startCountingProxy(held.url)]);
   try {
     log(`start-up x ${STARTS} (server --poll-wait 20)`);
-    const h = await startups(proxies[1], 'tsx', { count: STARTS, tasks: SLOTS });
+    const h = await startups(proxies[1], 'compiled', { count: STARTS, tasks: SLOTS, cli: compiled.cli });
     // The last one stays, its polls held: its idle window runs while the other agent makes its empty polls,
     // which adds no ticks to this one's count (it only shares the cores).
     const idle = idleCpu(h.last, SETTLE_S * 1000);
     log(`${POLLS} empty polls (server --poll-wait 0.01)`);
-    const samples = await emptyPolls(proxies[0]);
+    const samples = await emptyPolls(proxies[0], compiled.cli);
     const idleCpuS = await idle;
     const idleRssKb = h.last.rssKb();
     log(`idle: ${(idleCpuS * 100).toFixed(2)} % CPU, RSS ${mib(idleRssKb)}`);
@@ -79,9 +84,9 @@ void runFigure(async () => {
     const firstLine = [...h.firstLineMs].sort((a, b) => a - b);
     const pollRate = POLLS / samples[samples.length - 1].atS;
     const body = [
-      `A \`taskrunner --tasks ${SLOTS}\` process (through tsx: \`node --import tsx agent/cli.ts\`, so the RSS and the ` +
-        `start-up include tsx's loader and its compiling of the TypeScript sources) against \`datapipe-server\` on the ` +
-        `embedded store, through a counting HTTP forwarder in the benchmark process that notes each PollForTask as it ` +
+      `A \`taskrunner --tasks ${SLOTS}\` process, compiled as \`npm run build\` does and run with plain node ` +
+        `(\`node agent/cli.js\`, what the installed command runs), against \`datapipe-server\` on PostgreSQL (a fresh ` +
+        `database), through a counting HTTP forwarder in the benchmark process that notes each PollForTask as it ` +
         `arrives. RSS is the agent process's VmRSS.`,
       '',
       `**RSS over ${POLLS.toLocaleString('en')} empty polls.** Server --poll-wait 0.01 (10 ms holds) and the agent's ` +
@@ -123,5 +128,6 @@ void runFigure(async () => {
     await stopAllAgents();
     await Promise.all(proxies.map((p) => p.close()));
     await Promise.all([fast.stop(), held.stop()]);
+    compiled.remove();
   }
 });

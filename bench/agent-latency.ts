@@ -1,6 +1,6 @@
 /**
- * Figure: latency from ActivatePipeline to the task's process running. A real `taskrunner --tasks 8` is idle with its
- * polls held (server --poll-wait 20, embedded store); a one-activity on-demand pipeline whose command is
+ * Figure: latency from ActivatePipeline to the task's process running. A real, compiled `taskrunner --tasks 8` is idle
+ * with its polls held (server --poll-wait 20, PostgreSQL); a one-activity on-demand pipeline whose command is
  * `date +%s%N > <file>` is activated; latency = the child's timestamp - the moment the activation call was made.
  * Repeated for REPS pipelines defined beforehand, one at a time, each once the previous one has finished.
  */
@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivatePipelineCommand } from '@aws-sdk/client-data-pipeline';
 import { benchClient } from './lib/client.js';
-import { defineShellPipelines, startAgent, stopAllAgents, wallMs } from './lib/agent-process.js';
+import { compileAgent, defineShellPipelines, startAgent, stopAllAgents, wallMs } from './lib/agent-process.js';
 import { log, ms, percentile, runFigure, sleep, table } from './lib/report.js';
 import { startBenchServer } from './lib/server-process.js';
 
@@ -20,7 +20,8 @@ const TARGET_P99 = 50;
 const WG = 'bench-agent-latency';
 
 void runFigure(async () => {
-  const server = await startBenchServer('pglite', { pollWaitS: 20 });
+  log('compiling the agent (tsc -p tsconfig.build.json into a temp dir)');
+  const [compiled, server] = await Promise.all([compileAgent(), startBenchServer('postgres', { pollWaitS: 20 })]);
   const c = benchClient(server.url, 4);
   let finished = 0;
   let runningAt = NaN;
@@ -30,6 +31,7 @@ void runFigure(async () => {
     url: server.url,
     workerGroup: WG,
     tasks: SLOTS,
+    cli: compiled.cli,
     onLine: (line) => {
       if (/ task \S+: FINISHED$/.test(line)) finished++;
       if (line.includes(' running ShellCommandActivity ')) runningAt = wallMs();
@@ -78,12 +80,12 @@ void runFigure(async () => {
     const [p50, p90, p99, max] = [percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99), latencies[latencies.length - 1]];
     log(`p50 ${ms(p50)}, p90 ${ms(p90)}, p99 ${ms(p99)}, max ${ms(max)}; activation call p50 ${ms(percentile(activation, 50))}, acked p50 ${ms(percentile(acked, 50))}`);
     const body = [
-      `A \`taskrunner --tasks ${SLOTS}\` process (through tsx) idle against \`datapipe-server\` on the embedded store ` +
-        `(its own process, --poll-wait 20), so its polls are held when the work arrives. ${REPS} one-activity on-demand ` +
+      `A \`taskrunner --tasks ${SLOTS}\` process (compiled, \`node agent/cli.js\`, as the installed command runs) idle ` +
+        `against \`datapipe-server\` on PostgreSQL (its own process, on a fresh database, --poll-wait 20), so its polls are held when the work arrives. ${REPS} one-activity on-demand ` +
         `pipelines (defined beforehand; ${WARMUP} more before them as warm-up) are activated one at a time, each once ` +
         `the previous one's task has finished; the activity's command starts with \`date +%s%N\`. Latency = that ` +
         `timestamp - the wall-clock time the ActivatePipeline call was made, so it includes the activation itself ` +
-        `(a store transaction), the claim and the answer to the held poll, the agent's journal entry, its ` +
+        `(a store transaction), the claim and the answer to the held poll, the agent's journal entry (no fsync), its ` +
         `acknowledgement (ReportTaskProgress), writing the script, spawning \`/bin/bash <script>\`, and bash ` +
         `starting \`date\`.`,
       '',
@@ -111,5 +113,6 @@ void runFigure(async () => {
     c.destroy();
     await stopAllAgents();
     await server.stop();
+    compiled.remove();
   }
 });

@@ -5,7 +5,8 @@
  * (/usr/bin/aws, its start-up included). The agent's side runs in its own process (bench/lib/s3-agent.ts) whose
  * VmRSS is sampled every 50 ms. Each transfer is checked: the 1 GiB file's sha256 after each download (of the
  * object the other tool uploaded, so both directions are checked), the small files' count, bytes and content.
- * BENCH_S3_REPS (default 3) repetitions; the best of them is reported, with every run listed.
+ * The best of 2 runs (1 GiB) and of 3 (small files) is reported, with every run listed; the whole script takes about
+ * 2 minutes, so it has a longer deadline than the other figures (190 s).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +14,16 @@ import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { log, mib, runFigure, table } from './lib/report.js';
 import { startBenchS3 } from './lib/s3-server.js';
-import { awsCli, awsVersion, freeBytes, MiB, sha256File, startAgentS3, writeRandomFile, writeSmallFiles } from './lib/s3-tools.js';
+import { awsCli, awsVersion, compileS3Agent, freeBytes, MiB, sha256File, startAgentS3, writeRandomFile, writeSmallFiles } from './lib/s3-tools.js';
 
 const BIG = 1024 * MiB;
 const SMALL_COUNT = 1000;
 const SMALL_SIZE = 4096;
-const REPS = Number(process.env.BENCH_S3_REPS ?? 3);
-const TARGET_RSS_MIB = 150;
+/** Repetitions: 2 of the 1 GiB transfers (about 40 s each with the CLI's), 3 of the small files (about 13 s). */
+const BIG_REPS = Number(process.env.BENCH_S3_BIG_REPS ?? 2);
+const SMALL_REPS = Number(process.env.BENCH_S3_SMALL_REPS ?? 3);
+/** The issue's "150 MB", taken as 10^6 bytes: 143 MiB. */
+const TARGET_RSS_MB = 150;
 const BUCKET = 'bench';
 /** The big file, its two downloads at most one at a time, and s3rver's copies (parts, then the assembled object). */
 const NEEDED_BYTES = 6 * BIG;
@@ -56,8 +60,9 @@ void runFigure(async () => {
     rmSync(work, { recursive: true, force: true });
     throw new Error(`${tmpdir()} has ${mib(free / 1024)} free; the S3 benchmark needs ${mib(NEEDED_BYTES / 1024)}`);
   }
+  const compiled = await compileS3Agent();
   const server = await startBenchS3();
-  const agent = startAgentS3(server.endpoint);
+  const agent = startAgentS3(server.endpoint, compiled.entry);
   const sdk = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   const times = new Map<string, number[]>();
   const note = (tool: Tool, c: Case, msec: number) => {
@@ -79,8 +84,7 @@ void runFigure(async () => {
     const idleRssKb = agent.rssKb();
     const got = join(work, 'got.bin');
 
-    for (let r = 1; r <= REPS; r++) {
-      log(`repetition ${r} of ${REPS}`);
+    const bigRound = async (r: number): Promise<void> => {
       // 1 GiB: each tool uploads; each downloads what the other uploaded, checked against the source's sha256.
       const up = await agent.run({ op: 'upload', bucket: BUCKET, key: `agent-big-${r}`, path: bigFile });
       note('agent', 'big-up', up.ms ?? NaN);
@@ -96,7 +100,8 @@ void runFigure(async () => {
       check((await sha256File(got)) === bigSha, 'CLI download of the agent upload: sha256 differs');
       rmSync(got);
       for (const key of [`agent-big-${r}`, `cli-big-${r}`]) await sdk.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
-
+    };
+    const smallRound = async (r: number): Promise<void> => {
       // 1,000 small files: the CLI syncs the source up; the agent stages that prefix in (checked) and the source
       // out; the CLI syncs the agent's upload down (checked file by file).
       note('cli', 'small-up', await cli(['s3', 'sync', smallSrc, `s3://${BUCKET}/cli-small-${r}/`]));
@@ -109,31 +114,39 @@ void runFigure(async () => {
       note('cli', 'small-down', await cli(['s3', 'sync', `s3://${BUCKET}/agent-small-${r}/`, dl]));
       checkSmallDir(dl, small, 'CLI download of the agent upload');
       rmSync(dl, { recursive: true, force: true });
+    };
+
+    for (let r = 1; r <= Math.max(BIG_REPS, SMALL_REPS); r++) {
+      log(`repetition ${r}`);
+      if (r <= BIG_REPS) await bigRound(r);
+      if (r <= SMALL_REPS) await smallRound(r);
     }
 
     const best = (tool: Tool, c: Case) => Math.max(...(times.get(`${tool} ${c}`) ?? []).map((t) => rate(c, t)));
-    const runs = (tool: Tool, c: Case) => (times.get(`${tool} ${c}`) ?? []).map((t) => rate(c, t).toFixed(c.startsWith('big') ? 0 : 0)).join(', ');
+    const runs = (tool: Tool, c: Case) => (times.get(`${tool} ${c}`) ?? []).map((t) => rate(c, t).toFixed(0)).join(', ');
     const peakKb = Math.max(...rss);
-    const rssOk = peakKb / 1024 <= TARGET_RSS_MIB;
+    const peakMB = (peakKb * 1024) / 1e6;
+    const rssOk = peakMB <= TARGET_RSS_MB;
     const faster = CASES.map((c) => ({ c, ok: best('agent', c.id) >= best('cli', c.id) }));
     const body = [
       `One s3rver 3.7 process (its own child process, objects in a temp directory on the local disk), bucket ` +
         `\`${BUCKET}\`, path-style, plain HTTP on 127.0.0.1. **Agent**: the agent's own S3 code in a separate Node ` +
-        `process (through tsx), its client made as the agent makes it (\`createResources\` + \`getS3\`): the 1 GiB file ` +
+        `process, compiled as \`npm run build\` compiles it and run with plain node (as the installed \`taskrunner\` ` +
+        `runs), its client made as the agent makes it (\`createResources\` + \`getS3\`): the 1 GiB file ` +
         `through \`S3Access.upload\` (lib-storage multipart) and \`S3Access.download\`; the small files through the ` +
         `staging of a ShellCommandActivity (\`withStaging\`, an S3DataNode directoryPath in and out), timed from the ` +
         `start to the command's start (in) and from the command's end to the end (out). **CLI**: \`${version}\` ` +
         `(\`/usr/bin/aws\`, Debian's package, default settings: 8 MiB parts, 10 requests at once), \`aws s3 cp\` for ` +
         `the 1 GiB file and \`aws s3 sync\` for the directory, \`--no-progress\`; each run is a new process, so its ` +
-        `start-up (about 0.5-1 s of Python) is part of its time, as it is for a user. Each download fetched the ` +
+        `start-up (0.5-1.5 s of Python at this machine's load) is part of its time, as it is for a user. Each download fetched the ` +
         `object the other tool uploaded and was checked: the 1 GiB file's sha256, the small files' count and bytes ` +
-        `(agent) or each file's content (CLI). Best of ${REPS} runs per cell (every run in brackets, in order).`,
+        `(agent) or each file's content (CLI). Best of ${BIG_REPS} runs (1 GiB) and of ${SMALL_REPS} (small files) per cell; every run in brackets, in order.`,
       '',
       table(
         ['transfer', 'agent', 'AWS CLI', 'agent / CLI'],
         CASES.map(({ id, what, unit }) => [
           what,
-          `**${best('agent', id).toFixed(id.startsWith('big') ? 0 : 0)} ${unit}** (${runs('agent', id)})`,
+          `**${best('agent', id).toFixed(0)} ${unit}** (${runs('agent', id)})`,
           `**${best('cli', id).toFixed(0)} ${unit}** (${runs('cli', id)})`,
           `${(best('agent', id) / best('cli', id)).toFixed(2)}x`,
         ]),
@@ -143,7 +156,7 @@ void runFigure(async () => {
         `transfers ${mib(peakKb)} (per transfer, in order: ${rss.map((k) => mib(k)).join(', ')}).`,
       '',
       `Targets: at least as fast as the AWS CLI: ${faster.every((f) => f.ok) ? 'met' : `missed for ${faster.filter((f) => !f.ok).map((f) => f.c.what).join('; ')}`}; ` +
-        `agent RSS at most ${TARGET_RSS_MIB} MB during the 1 GiB transfer: ${rssOk ? 'met' : 'missed'} (${mib(peakKb)}).`,
+        `agent RSS at most ${TARGET_RSS_MB} MB during the 1 GiB transfer: ${rssOk ? 'met' : 'missed'} (${mib(peakKb)}, ${peakMB.toFixed(0)} MB).`,
     ].join('\n');
     return {
       name: 's3-transfer',
@@ -151,13 +164,14 @@ void runFigure(async () => {
       body,
       targets: [
         ...faster.map((f) => ({ what: `${f.c.what}: at least as fast as the AWS CLI (${best('agent', f.c.id).toFixed(0)} vs ${best('cli', f.c.id).toFixed(0)} ${f.c.unit})`, met: f.ok })),
-        { what: `agent RSS at most ${TARGET_RSS_MIB} MB during the 1 GiB transfers (${mib(peakKb)})`, met: rssOk },
+        { what: `agent RSS at most ${TARGET_RSS_MB} MB during the 1 GiB transfers (${peakMB.toFixed(0)} MB)`, met: rssOk },
       ],
     };
   } finally {
     sdk.destroy();
     await agent.stop();
     await server.stop();
+    compiled.remove();
     rmSync(work, { recursive: true, force: true });
   }
-});
+}, 190);

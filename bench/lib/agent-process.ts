@@ -1,5 +1,6 @@
 /**
- * `taskrunner` as its own process for the agent's benchmarks (the same command a user runs, through tsx), a
+ * `taskrunner` as its own process for the agent's benchmarks (compiled by compileAgent(), as users run it; through tsx
+ * only for agent-compiled.ts's comparison), a
  * counting HTTP forwarder to see when its requests reach the server, and pipelines of shell commands to feed it.
  * Agents left running when the bench process exits (a script that threw, or the 115 s deadline) are killed.
  */
@@ -154,9 +155,13 @@ export interface CountingProxy {
   readonly url: string;
   /** PollForTask requests that have reached the proxy (counted when their headers arrive). */
   polls: number;
-  /** wallMs() of each PollForTask arrival, in order, while `recordArrivals` is set. */
+  /**
+   * wallMs() of each PollForTask arrival, in order, while `recordArrivals` is set, on connections opened at or
+   * after `arrivalsSince` (an agent being stopped can still send a poll on its old connections).
+   */
   arrivals: number[];
   recordArrivals: boolean;
+  arrivalsSince: number;
   close(): Promise<void>;
 }
 
@@ -168,10 +173,11 @@ export interface CountingProxy {
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const t = new URL(target);
   const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const connectedAt = new WeakMap<object, number>();
   const server = http.createServer((req, res) => {
     if (String(req.headers['x-amz-target'] ?? '').endsWith('.PollForTask')) {
       proxy.polls++;
-      if (proxy.recordArrivals) proxy.arrivals.push(wallMs());
+      if (proxy.recordArrivals && (connectedAt.get(req.socket) ?? 0) >= proxy.arrivalsSince) proxy.arrivals.push(wallMs());
     }
     const up = http.request(
       { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent: upstream },
@@ -183,6 +189,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
+  server.on('connection', (socket) => connectedAt.set(socket, wallMs()));
   server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const proxy: CountingProxy = {
@@ -190,6 +197,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     polls: 0,
     arrivals: [],
     recordArrivals: false,
+    arrivalsSince: 0,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -260,6 +268,7 @@ export async function startups(proxy: CountingProxy, label: string, o: { count: 
   for (let i = 0; ; i++) {
     proxy.arrivals = [];
     proxy.recordArrivals = true;
+    proxy.arrivalsSince = wallMs();
     const agent = startAgent({ url: proxy.url, workerGroup: `bench-agent-idle-${label}-${i}`, tasks: o.tasks, cli: o.cli });
     await until('the first poll', () => proxy.arrivals.length > 0, 30_000);
     proxy.recordArrivals = false;

@@ -1,5 +1,5 @@
 /**
- * The agent's side of the S3 benchmark, run as its own process (`node --import tsx bench/lib/s3-agent.ts`) so the
+ * The agent's side of the S3 benchmark, run as its own process (compiled, see s3-tools.ts `compileS3Agent`) so the
  * driver can read its RSS from /proc. It makes its S3 access the way the agent does (`createResources` +
  * `getS3`, the endpoint from AWS_ENDPOINT_URL_S3) and runs one JSON command per stdin line, answering one JSON
  * line on stdout:
@@ -97,7 +97,8 @@ async function stage(c: Extract<AgentCommand, { op: 'stage' }>): Promise<AgentAn
     t1 = performance.now();
     return { status: 'FINISHED' };
   });
-  if (outcome.status !== 'FINISHED') return { error: `${outcome.errorId}: ${outcome.errorMessage}` };
+  if (outcome.status === 'FAILED') return { error: `${outcome.errorId}: ${outcome.errorMessage}` };
+  if (outcome.status !== 'FINISHED') return { error: `staging ended ${outcome.status}` };
   a.outMs = performance.now() - t1;
   return a;
 }

@@ -5,7 +5,8 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream, mkdirSync, openSync, closeSync, writeSync, writeFileSync, statfsSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -15,6 +16,7 @@ import { REPO_ROOT, rssKb } from './server-process.js';
 
 export const MiB = 1024 * 1024;
 export const AWS = '/usr/bin/aws';
+const execFileP = promisify(execFile);
 
 export interface AgentS3Process {
   readonly pid: number;
@@ -24,13 +26,34 @@ export interface AgentS3Process {
   stop(): Promise<void>;
 }
 
+/**
+ * bench/lib/s3-agent.ts and the agent modules it imports, compiled as `npm run build` compiles the agent (tsc, no
+ * type check: only emit), so the agent side runs with plain node as the installed `taskrunner` does: through tsx
+ * its RSS would include tsx's loader thread (10-20 MiB more).
+ */
+export async function compileS3Agent(): Promise<{ entry: string; remove(): void }> {
+  const out = mkdtempSync(join(tmpdir(), 'dp-bench-s3-dist-'));
+  const remove = () => rmSync(out, { recursive: true, force: true });
+  process.on('exit', remove);
+  const entry = join(out, 'bench', 'lib', 's3-agent.js');
+  const tsc = [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--outDir', out, '--rootDir', REPO_ROOT, '--module', 'nodenext',
+    '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--noCheck', join(REPO_ROOT, 'bench', 'lib', 's3-agent.ts')];
+  await execFileP(process.execPath, tsc, { cwd: REPO_ROOT }).catch((err: Error) => {
+    if (!existsSync(entry)) throw err;
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(out, 'node_modules'));
+  writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+  return { entry, remove };
+}
+
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-export function startAgentS3(endpoint: string): AgentS3Process {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 's3-agent.ts')], {
+/** The agent side: `entry` is compileS3Agent's; without it, the sources through tsx. */
+export function startAgentS3(endpoint: string, entry?: string): AgentS3Process {
+  const child = spawn(process.execPath, entry ? [entry] : ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 's3-agent.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_S3_FORCE_PATH_STYLE: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -72,8 +95,6 @@ export function startAgentS3(endpoint: string): AgentS3Process {
     },
   };
 }
-
-const execFileP = promisify(execFile);
 
 /** `aws <args>` against `endpoint`, as a user would run it (start-up included); returns the wall milliseconds. */
 export async function awsCli(endpoint: string, args: readonly string[]): Promise<number> {
