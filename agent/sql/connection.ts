@@ -30,6 +30,16 @@ export interface RowStream extends AsyncIterable<SqlValue[]> {
   readonly columns: readonly Column[] | undefined;
 }
 
+/** A RowStream over an engine's row generator; `state.columns` is filled in by the generator as it learns them. */
+export function rowStream(rows: AsyncGenerator<SqlValue[]>, state: { readonly columns: readonly Column[] | undefined }): RowStream {
+  return {
+    get columns() {
+      return state.columns;
+    },
+    [Symbol.asyncIterator]: () => rows,
+  };
+}
+
 export interface Connection {
   readonly kind: EngineKind;
   readonly dialect: Dialect;

@@ -6,7 +6,7 @@
  */
 import type { Connection as MyConn, ConnectionOptions, FieldPacket, QueryError } from 'mysql2';
 import type { Logger } from 'winston';
-import { checkParamCount, DbError } from '../connection.js';
+import { checkParamCount, DbError, rowStream } from '../connection.js';
 import type { Column, Connection, Engine, QueryResult, RowStream, SqlValue } from '../connection.js';
 import { SqlAuthFailed, SqlConnectFailed } from '../errors.js';
 import type { ConnectOptions } from '../options.js';
@@ -135,13 +135,7 @@ class MysqlConnection implements Connection {
         if (!done) await self.close();
       }
     }
-    const gen = rows();
-    return {
-      get columns() {
-        return state.columns;
-      },
-      [Symbol.asyncIterator]: () => gen,
-    };
+    return rowStream(rows(), state);
   }
 
   async begin(): Promise<void> {

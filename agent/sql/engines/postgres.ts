@@ -5,7 +5,7 @@
 import net from 'node:net';
 import type { Client, FieldDef } from 'pg';
 import type { Logger } from 'winston';
-import { checkParamCount, DbError } from '../connection.js';
+import { checkParamCount, DbError, rowStream } from '../connection.js';
 import type { Column, Connection, Engine, QueryResult, RowStream, SqlValue } from '../connection.js';
 import { SqlAuthFailed, SqlConnectFailed } from '../errors.js';
 import type { ConnectOptions } from '../options.js';
@@ -210,13 +210,7 @@ class PgConnection implements Connection {
         if (!self.closed && !self.lost && !readFailed) await cursor.close().catch(() => {});
       }
     }
-    const gen = rows();
-    return {
-      get columns() {
-        return state.columns;
-      },
-      [Symbol.asyncIterator]: () => gen,
-    };
+    return rowStream(rows(), state);
   }
 
   async begin(): Promise<void> {

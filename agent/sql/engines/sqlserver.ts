@@ -5,7 +5,7 @@
  */
 import type { Connection as TdsConn, Request as TdsRequest } from 'tedious';
 import type { Logger } from 'winston';
-import { checkParamCount, DbError } from '../connection.js';
+import { checkParamCount, DbError, rowStream } from '../connection.js';
 import type { Column, Connection, Engine, QueryResult, RowStream, SqlValue } from '../connection.js';
 import { SqlAuthFailed, SqlConnectFailed } from '../errors.js';
 import type { ConnectOptions } from '../options.js';
@@ -152,13 +152,7 @@ class SqlServerConnection implements Connection {
         }
       }
     }
-    const gen = rows();
-    return {
-      get columns() {
-        return state.columns;
-      },
-      [Symbol.asyncIterator]: () => gen,
-    };
+    return rowStream(rows(), state);
   }
 
   async begin(): Promise<void> {

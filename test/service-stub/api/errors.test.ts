@@ -1,5 +1,6 @@
 /** The wire contract for errors and outputs: JSON error shape, 4xx for every client mistake, required output members. */
 import assert from 'node:assert/strict';
+import { OPERATIONS } from '../../../protocol/shapes.js';
 import fc from 'fast-check';
 import { TEST_KEY, startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
@@ -7,28 +8,6 @@ import type { RawResponse } from './helpers.js';
 import { STORES, ondemandDefault, rawRequest, shell, uniq } from './helpers.js';
 
 const KEY = { accessKeyId: TEST_KEY.accessKeyId, secret: TEST_KEY.secretAccessKey };
-
-const OPERATIONS = [
-  'ActivatePipeline',
-  'AddTags',
-  'CreatePipeline',
-  'DeactivatePipeline',
-  'DeletePipeline',
-  'DescribeObjects',
-  'DescribePipelines',
-  'EvaluateExpression',
-  'GetPipelineDefinition',
-  'ListPipelines',
-  'PollForTask',
-  'PutPipelineDefinition',
-  'QueryObjects',
-  'RemoveTags',
-  'ReportTaskProgress',
-  'ReportTaskRunnerHeartbeat',
-  'SetStatus',
-  'SetTaskStatus',
-  'ValidatePipelineDefinition',
-] as const;
 
 /** Every input member name of the API, each with a value of the wrong JSON type. */
 const WRONG_TYPES = {
