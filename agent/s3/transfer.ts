@@ -12,6 +12,8 @@ import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { toS3Failure } from './errors.js';
 import type { ProgressFn } from './progress.js';
+import { DEFAULT_RANGED, rangedDownload } from './ranged-download.js';
+import type { RangedOptions } from './ranged-download.js';
 import { sseParams } from './sse.js';
 import type { SseChoice } from './sse.js';
 
@@ -42,6 +44,8 @@ export interface DownloadSpec {
   destPath: string;
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** When and how to fetch in parallel ranges (tests force small values); default DEFAULT_RANGED. */
+  ranged?: RangedOptions;
 }
 
 export async function downloadObject(client: S3Client, sdk: Sdk, d: DownloadSpec): Promise<number> {
@@ -52,13 +56,22 @@ export async function downloadObject(client: S3Client, sdk: Sdk, d: DownloadSpec
   try {
     let total: number | undefined;
     let body: Readable;
+    let etag: string | undefined;
     try {
       const r = await client.send(new sdk.GetObjectCommand({ Bucket: d.bucket, Key: d.key }), { abortSignal: d.signal });
       if (!(r.Body instanceof Readable)) throw new Error('GetObject returned no readable body');
       body = r.Body;
       total = r.ContentLength;
+      etag = r.ETag;
     } catch (err) {
       throw toS3Failure(err, 'GetObject', d.bucket, d.key);
+    }
+    const ranged = d.ranged ?? DEFAULT_RANGED;
+    if (total !== undefined && total > ranged.threshold) {
+      // Large: this body serves the first range; the rest come as parallel ranged GETs pinned to its ETag.
+      bytes = await rangedDownload(client, sdk, { bucket: d.bucket, key: d.key, tmp, total, etag, first: body, signal: d.signal, onProgress: d.onProgress, opts: ranged });
+      await rename(tmp, d.destPath);
+      return bytes;
     }
     const count = new Transform({
       highWaterMark: DOWNLOAD_BUFFER,
