@@ -10,37 +10,11 @@ import { startTestS3 } from '../../support/s3.js';
 import type { TestS3 } from '../../support/s3.js';
 import { startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
+import { componentStates, until } from '../../support/wait.js';
 
 const EXAMPLE = JSON.parse(readFileSync(new URL('../../../examples/ondemand-s3-copy.json', import.meta.url), 'utf8')) as {
   objects: Record<string, unknown>[];
 };
-
-/** Per component: status, and the errorId of its last attempt. */
-async function states(c: DataPipelineClient, pipelineId: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const sphere of ['INSTANCE', 'ATTEMPT'] as const) {
-    const q = await c.send(new QueryObjectsCommand({ pipelineId, sphere }));
-    if ((q.ids ?? []).length === 0) continue;
-    const d = await c.send(new DescribeObjectsCommand({ pipelineId, objectIds: q.ids ?? [] }));
-    for (const o of d.pipelineObjects ?? []) {
-      const f = (k: string) => o.fields?.find((x) => x.key === k);
-      const comp = f('@componentParent')?.refValue as string;
-      if (sphere === 'INSTANCE') out[comp] = f('@status')?.stringValue as string;
-      else if (f('errorId')) out[`${comp}.error`] = `${f('errorId')?.stringValue}: ${f('errorMessage')?.stringValue}`;
-    }
-  }
-  return out;
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('agent e2e: CopyActivity S3 -> S3 through the control plane', () => {
   let server: TestServer;
@@ -77,7 +51,7 @@ describe('agent e2e: CopyActivity S3 -> S3 through the control plane', () => {
     await s3.createBucket('example');
     await s3.putObject('example', 'incoming/people.csv', '1,Zoë,likes a\\, b and c\n2,\\N,tab\there\n');
     const pipelineId = await activate('s3-copy', EXAMPLE.objects, 'example');
-    const s = await until(() => states(server.client(), pipelineId), (v) => v.ArchiveCopy === 'FINISHED' || v.CsvToTsv === 'FAILED' || v.ArchiveCopy === 'FAILED');
+    const s = await until(() => componentStates(server.client(), pipelineId), (v) => v.ArchiveCopy === 'FINISHED' || v.CsvToTsv === 'FAILED' || v.ArchiveCopy === 'FAILED', { ms: 20_000 });
     assert.equal(s.CsvToTsv, 'FINISHED', JSON.stringify(s));
     assert.equal(s.ArchiveCopy, 'FINISHED', JSON.stringify(s));
     const tsv = '1\tZoë\tlikes a, b and c\n2\t\\N\ttab\\there\n';
@@ -92,7 +66,7 @@ describe('agent e2e: CopyActivity S3 -> S3 through the control plane', () => {
     await s3.putObject('crlf', 'incoming/people.csv', '1,a,b\r\n');
     const noRetry = EXAMPLE.objects.map((o) => (o.id === 'Default' ? { ...o, maximumRetries: '0' } : o));
     const pipelineId = await activate('s3-copy-crlf', noRetry, 'crlf');
-    const s = await until(() => states(server.client(), pipelineId), (v) => v.CsvToTsv === 'FAILED' && v['CsvToTsv.error'] !== undefined);
+    const s = await until(() => componentStates(server.client(), pipelineId), (v) => v.CsvToTsv === 'FAILED' && v['CsvToTsv.error'] !== undefined, { ms: 20_000 });
     assert.match(s['CsvToTsv.error'], /^CrlfRecordEnd: Incoming\.filePath \(s3:\/\/crlf\/incoming\/people\.csv\): line 1: CRLF record ends are not supported/);
     assert.equal(s.ArchiveCopy, 'CASCADE_FAILED');
     assert.deepEqual(await s3.listKeys('crlf', 'converted/'), []);

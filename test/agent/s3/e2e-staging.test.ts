@@ -7,6 +7,7 @@ import { startTestS3 } from '../../support/s3.js';
 import type { TestS3 } from '../../support/s3.js';
 import { startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
+import { until } from '../../support/wait.js';
 
 type Obj = { id: string; fields: Record<string, string> };
 
@@ -15,16 +16,6 @@ async function instances(c: DataPipelineClient, pipelineId: string, sphere: 'INS
   if (!q.ids?.length) return [];
   const d = await c.send(new DescribeObjectsCommand({ pipelineId, objectIds: q.ids }));
   return (d.pipelineObjects ?? []).map((o) => ({ id: o.id ?? '', fields: Object.fromEntries((o.fields ?? []).map((f) => [f.key, f.stringValue ?? f.refValue ?? ''])) }));
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 describe('agent e2e: S3 staging, preconditions and pipelineLogUri against the control plane', () => {
@@ -74,10 +65,7 @@ describe('agent e2e: S3 staging, preconditions and pipelineLogUri against the co
     const agent = await startTestAgent(server.url, 'wg-s3', { resources: s3.resources() });
     try {
       await c.send(new ActivatePipelineCommand({ pipelineId }));
-      const done = await until(
-        () => instances(c, pipelineId, 'INSTANCE'),
-        (v) => v.some((o) => o.fields['@componentParent'] === 'Transform' && ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(o.fields['@status'])),
-      );
+      const done = await until(() => instances(c, pipelineId, 'INSTANCE'), (v) => v.some((o) => o.fields['@componentParent'] === 'Transform' && ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(o.fields['@status'])), { ms: 20_000 });
       const status = Object.fromEntries(done.map((o) => [o.fields['@componentParent'], o.fields['@status']]));
       const attempts = await instances(c, pipelineId, 'ATTEMPT');
       assert.equal(status.Transform, 'FINISHED', JSON.stringify({ status, attempts: attempts.map((a) => [a.id, a.fields.errorId, a.fields.errorMessage]) }));

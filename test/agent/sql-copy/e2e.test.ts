@@ -14,37 +14,12 @@ import { startTestServer, toPipelineObjects } from '../../support/server.js';
 import type { TestServer } from '../../support/server.js';
 import { copyDatabases } from './helpers.js';
 import type { CopyDbs } from './helpers.js';
+import { componentStates, until } from '../../support/wait.js';
 
 const EXAMPLE = JSON.parse(readFileSync(new URL('../../../examples/ondemand-sql-copy.json', import.meta.url), 'utf8')) as {
   objects: Record<string, unknown>[];
   parameters: { id: string; type: string }[];
 };
-
-async function states(c: DataPipelineClient, pipelineId: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const sphere of ['INSTANCE', 'ATTEMPT'] as const) {
-    const q = await c.send(new QueryObjectsCommand({ pipelineId, sphere }));
-    if ((q.ids ?? []).length === 0) continue;
-    const d = await c.send(new DescribeObjectsCommand({ pipelineId, objectIds: q.ids ?? [] }));
-    for (const o of d.pipelineObjects ?? []) {
-      const f = (k: string) => o.fields?.find((x) => x.key === k);
-      const comp = f('@componentParent')?.refValue as string;
-      if (sphere === 'INSTANCE') out[comp] = f('@status')?.stringValue as string;
-      else if (f('errorId')) out[`${comp}.error`] = `${f('errorId')?.stringValue}: ${f('errorMessage')?.stringValue}`;
-    }
-  }
-  return out;
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('agent e2e: CopyActivity SQL -> S3 -> SQL through the control plane', () => {
   let server: TestServer;
@@ -82,7 +57,7 @@ describe('agent e2e: CopyActivity SQL -> S3 -> SQL through the control plane', (
     );
     assert.equal(put.errored, false, JSON.stringify(put.validationErrors));
     await c.send(new ActivatePipelineCommand({ pipelineId }));
-    const s = await until(() => states(c, pipelineId), (v) => v.LoadOrders === 'FINISHED' || v.ExportOrders === 'FAILED' || v.LoadOrders === 'FAILED');
+    const s = await until(() => componentStates(c, pipelineId), (v) => v.LoadOrders === 'FINISHED' || v.ExportOrders === 'FAILED' || v.LoadOrders === 'FAILED', { ms: 30_000 });
     assert.equal(s.ExportOrders, 'FINISHED', JSON.stringify(s));
     assert.equal(s.LoadOrders, 'FINISHED', JSON.stringify(s));
     assert.equal(

@@ -10,6 +10,7 @@ import type { TestServer } from '../../support/server.js';
 import { fromDefinitionFile } from '../../../protocol/definition-file.js';
 import { freshDatabases } from './fresh-dbs.js';
 import type { FreshDbs } from './fresh-dbs.js';
+import { until } from '../../support/wait.js';
 
 const SECRET = 'Pipeline-Secret-913';
 
@@ -28,16 +29,6 @@ async function objects(c: DataPipelineClient, pipelineId: string, sphere: 'INSTA
     const f = (k: string) => o.fields?.find((x) => x.key === k);
     return { component: f('@componentParent')?.refValue as string, status: f('@status')?.stringValue, errorId: f('errorId')?.stringValue, errorMessage: f('errorMessage')?.stringValue };
   });
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function allFiles(dir: string): string[] {
@@ -67,7 +58,7 @@ describe('SQL end to end: control plane + agent + real databases', () => {
     const put = await c.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: toPipelineObjects(objs) }));
     assert.equal(put.errored, false, JSON.stringify(put.validationErrors));
     await c.send(new ActivatePipelineCommand({ pipelineId }));
-    const rows = await until(() => objects(c, pipelineId, 'INSTANCE'), done);
+    const rows = await until(() => objects(c, pipelineId, 'INSTANCE'), done, { ms: 30_000, pauseMs: 20 });
     return { pipelineId, rows };
   }
 
@@ -114,7 +105,7 @@ insert into events values (?, ?, $$ x; 'y' $$);
     const put = await c.send(new PutPipelineDefinitionCommand({ pipelineId, ...def }));
     assert.equal(put.errored, false, JSON.stringify(put.validationErrors));
     await c.send(new ActivatePipelineCommand({ pipelineId }));
-    const rows = await until(() => objects(c, pipelineId, 'INSTANCE'), (r) => ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(statusOf(r, 'KeepThirtyDays') ?? ''));
+    const rows = await until(() => objects(c, pipelineId, 'INSTANCE'), (r) => ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(statusOf(r, 'KeepThirtyDays') ?? ''), { ms: 30_000, pauseMs: 20 });
     assert.equal(statusOf(rows, 'KeepThirtyDays'), 'FINISHED', JSON.stringify(await objects(c, pipelineId, 'ATTEMPT')));
     assert.deepEqual(
       (await dbs.pg('select label, note from datapipe_example_runs')).map((r) => r.join('|')),
