@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { createResources } from '../../agent/resources.js';
 import type { OwnedResources } from '../../agent/resources.js';
 
@@ -48,6 +48,11 @@ export interface TestS3 {
    * keys s3rver cannot store (it normalises `a/../b` to `b`; real S3 keeps such keys verbatim).
    */
   rewriteListings(from: string, to: string): { clear(): void };
+  /**
+   * While on, the proxy answers UploadPartCopy itself (a ranged GET of the source and an UploadPart to
+   * s3rver), which s3rver lacks: how the multipart server-side copy of objects over 5 GB is tested.
+   */
+  emulateUploadPartCopy(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -62,8 +67,17 @@ export async function startTestS3(): Promise<TestS3> {
   const upstream = new http.Agent({ keepAlive: true, maxSockets: 32 });
   const sockets = new Set<Socket>();
 
+  let partCopy = false;
   const proxy = http.createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    if (partCopy && req.method === 'PUT' && req.headers['x-amz-copy-source'] && /[?&]uploadId=/.test(req.url ?? '')) {
+      req.resume();
+      uploadPartCopy(helper, req.url ?? '', req.headers).then(
+        (xml) => res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) }).end(xml),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+      return;
+    }
     const up = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent: upstream }, (ur) => {
       if (req.method === 'GET' && /^\/[^/?]+\/?\?/.test(req.url ?? '') && !/[?&](uploads|uploadId|location)/.test(req.url ?? '') && rewrites.size > 0) {
         const chunks: Buffer[] = [];
@@ -143,6 +157,9 @@ export async function startTestS3(): Promise<TestS3> {
     cutNextDownloadAfter(bytes) {
       cutAfter = bytes;
     },
+    emulateUploadPartCopy(on) {
+      partCopy = on;
+    },
     rewriteListings(from, to) {
       const r = { from, to };
       rewrites.add(r);
@@ -158,4 +175,27 @@ export async function startTestS3(): Promise<TestS3> {
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** UploadPartCopy done the long way round for s3rver: read the source range, upload it as the part. */
+async function uploadPartCopy(client: S3Client, url: string, headers: http.IncomingHttpHeaders): Promise<string> {
+  const u = new URL(url, 'http://proxy');
+  const [, bucket, ...key] = u.pathname.split('/');
+  const source = decodeURIComponent(String(headers['x-amz-copy-source'])).replace(/^\//, '');
+  const slash = source.indexOf('/');
+  const got = await client.send(
+    new GetObjectCommand({ Bucket: source.slice(0, slash), Key: source.slice(slash + 1), Range: headers['x-amz-copy-source-range'] as string | undefined }),
+  );
+  const body = Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  const put = await client.send(
+    new UploadPartCommand({
+      Bucket: bucket,
+      Key: decodeURIComponent(key.join('/')),
+      UploadId: u.searchParams.get('uploadId') ?? '',
+      PartNumber: Number(u.searchParams.get('partNumber')),
+      Body: body,
+      ContentLength: body.length,
+    }),
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?><CopyPartResult><ETag>${put.ETag ?? ''}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`;
 }
