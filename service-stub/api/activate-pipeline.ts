@@ -5,6 +5,7 @@ import { lockPipeline } from '../core/services.js';
 import { scheduleTypeOf, validateDefinition } from '../definition/index.js';
 import { createRun } from '../scheduler/activate.js';
 import { getDefinition, livePipeline } from '../store/pipelines.js';
+import { activeDefinition } from './definition-input.js';
 import { defineOperation } from './operation.js';
 
 interface In {
@@ -41,7 +42,12 @@ export const activatePipeline = defineOperation<In, Record<string, never>>({
           parameterObjects: def.parameter_objects ?? undefined,
           parameterValues: values ? [...(def.parameter_values ?? []).filter((v) => !values.some((x) => x.id === v.id)), ...values] : (def.parameter_values ?? undefined),
         },
-        { relaxedLimits: services.limits.relaxed, maxObjects: services.limits.maxObjectsPerPipeline, requireParameterValues: true },
+        {
+          relaxedLimits: services.limits.relaxed,
+          maxObjects: services.limits.maxObjectsPerPipeline,
+          requireParameterValues: true,
+          active: await activeDefinition(tx.q, p), // edits refused after activation stay refused here
+        },
       );
       if (check.reject || check.errors.length) {
         const first = check.errors[0];

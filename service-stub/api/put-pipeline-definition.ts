@@ -2,7 +2,7 @@ import { InvalidRequestException } from '../../protocol/errors.js';
 import { lockPipeline } from '../core/services.js';
 import { livePipeline } from '../store/pipelines.js';
 import type { DefinitionIn, DefinitionOut } from './definition-input.js';
-import { checkDefinition, definitionInput } from './definition-input.js';
+import { activeDefinition, checkDefinition, definitionInput } from './definition-input.js';
 import { defineOperation } from './operation.js';
 
 /** Replaces the stored definition. Soft errors are stored (errored: true, not activatable); hard ones are 400s. */
@@ -16,7 +16,7 @@ export const putPipelineDefinition = defineOperation<DefinitionIn, DefinitionOut
       if (p.state === 'FINISHED') {
         throw new InvalidRequestException(`Pipeline ${input.pipelineId} is FINISHED; its definition can no longer be changed`);
       }
-      const out = checkDefinition(services, input);
+      const out = checkDefinition(services, input, await activeDefinition(tx.q, p));
       const version = (p.latest_def ?? 0) + 1;
       await tx.q.query(
         `INSERT INTO definitions (pipeline_id, version, objects, parameter_objects, parameter_values, errored, created_at)

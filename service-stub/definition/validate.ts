@@ -6,9 +6,11 @@
 import type { ParameterObject, ParameterValue, PipelineObject } from '../../protocol/shapes.js';
 import { checkDependencyCycles, checkParentCycles } from './checks/cycles.js';
 import { type CheckOptions, Ctx } from './checks/context.js';
+import { checkEdits } from './checks/edits.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkRefKinds, checkRefsExist } from './checks/references.js';
 import { checkRequired } from './checks/required.js';
+import { checkRollups } from './checks/rollups.js';
 import { checkSchedules } from './checks/schedules.js';
 import { checkDuplicateIds, checkFieldNames, checkSizes, checkTypes, checkValueKinds } from './checks/structure.js';
 import { checkValues } from './checks/values.js';
@@ -25,6 +27,11 @@ export interface ValidateOptions {
   now?: Date;
   /** ActivatePipeline: a required parameter without value or default is an error, not a warning. */
   requireParameterValues?: boolean;
+  /**
+   * The definition the pipeline was last activated with, if it ever was: edits AWS refuses after activation are
+   * judged against it (checks/edits.ts).
+   */
+  active?: DefinitionInput;
 }
 
 export interface DefinitionInput {
@@ -95,8 +102,10 @@ export function validateDefinition(input: DefinitionInput, opts: ValidateOptions
   checkValues(ctx);
   checkSchedules(ctx);
   checkDependencyCycles(ctx);
+  checkRollups(ctx);
   checkExpressions(ctx);
   warnMissingScheduleType(ctx);
   warnCascadeBackfill(ctx);
+  if (opts.active) checkEdits(ctx, opts.active);
   return { errors: report.errors(), warnings: report.warnings() };
 }
