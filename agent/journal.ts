@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpawnedChild } from './executors/executor.js';
 import { ensureDir, readJsonDir, writeJsonAtomic } from './files.js';
+import { removeFile } from './fs-remove.js';
 import { groupAlive, processGone, processStartTicks, signalGroup } from './process/proc.js';
 
 export { processStartTicks };
@@ -68,7 +68,7 @@ export class Journal {
    */
   async done(taskId: string): Promise<void> {
     this.open.delete(taskId);
-    await rm(this.path(taskId), { force: true });
+    await removeFile(this.path(taskId));
   }
 
   pending(): JournalEntry[] {

@@ -4,12 +4,12 @@
  * restart, loses nothing.
  */
 import { readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'winston';
 import { retryForever } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
 import { ensureDir, readJsonDir, writeJsonDurable } from './files.js';
+import { removeFile } from './fs-remove.js';
 import { journalKey } from './journal.js';
 import type { ServiceApi, TaskStatusReport } from './service-api.js';
 
@@ -93,12 +93,12 @@ export class Outbox {
       .then(
         async () => {
           if (failing) this.log.info(`SetTaskStatus ${report.taskStatus} for ${shortId(report.taskId)} delivered after retries`);
-          await rm(join(this.dir, `${key}.json`), { force: true });
+          await removeFile(join(this.dir, `${key}.json`));
         },
         async (err: unknown) => {
           if (isFinalRejection(err)) {
             this.log.warn(`service refused SetTaskStatus ${report.taskStatus} for ${shortId(report.taskId)}: ${(err as Error).message}`);
-            await rm(join(this.dir, `${key}.json`), { force: true });
+            await removeFile(join(this.dir, `${key}.json`));
           }
           // aborted (shutdown): the report stays on disk
         },

@@ -13,6 +13,7 @@ import { createRedactor, startupSecrets } from './logs/redact.js';
 import { createRunnerLogger } from './logs/runner-log.js';
 import { startRunnerLogUpload } from './logs/upload.js';
 import { sdkServiceApi } from './service-api.js';
+import { identityLogLine, startInstanceIdentity } from './instance-identity.js';
 import { createResources } from './resources.js';
 import { proxyForS3 } from './proxy.js';
 import type { AgentResources } from './executors/executor.js';
@@ -49,11 +50,24 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
     ? startRunnerLogUpload({ logUri: config.logUri, logDir: join(config.outputDir, 'logs'), taskrunnerId: config.taskrunnerId, resources, log })
     : undefined;
   if (config.logUri) log.info(`runner logs are pushed to ${config.logUri} every hour and at exit`);
+  // Read now, in parallel with the rest of start-up; the first poll waits for it (at most the IMDS timeouts).
+  let lastIdentity = '';
+  const identity = startInstanceIdentity({
+    env,
+    onResult: (r) => {
+      // Once, and again only if a background re-read (every 6 h) changes the answer.
+      const line = identityLogLine(r);
+      if (!line || line.text === lastIdentity) return;
+      lastIdentity = line.text;
+      log.log(line.level, line.text);
+    },
+  });
   const api = sdkServiceApi(client, {
     workerGroup: config.workerGroup,
     hostname: hostname(),
     taskrunnerId: config.taskrunnerId,
     pollTimeoutMs: config.pollTimeoutMs,
+    instanceIdentity: () => identity.get(),
   });
   const agent = new Agent(
     {

@@ -34,7 +34,8 @@ export interface SdkApiOptions {
   pollTimeoutMs: number;
   /** Limit for the other calls. */
   callTimeoutMs?: number;
-  instanceIdentity?: () => InstanceIdentity | undefined;
+  /** On EC2, the identity document and signature (instance-identity.ts); may wait for the first IMDS read. */
+  instanceIdentity?: () => InstanceIdentity | undefined | Promise<InstanceIdentity | undefined>;
 }
 
 /**
@@ -69,8 +70,9 @@ export function sdkServiceApi(client: DataPipelineClient, o: SdkApiOptions): Ser
   const callMs = o.callTimeoutMs ?? 30_000;
   return {
     async pollForTask(signal) {
+      const instanceIdentity = await o.instanceIdentity?.();
       const out = await withDeadline(o.pollTimeoutMs, signal, (abortSignal) =>
-        client.send(new PollForTaskCommand({ workerGroup: o.workerGroup, hostname: o.hostname, instanceIdentity: o.instanceIdentity?.() }), { abortSignal }),
+        client.send(new PollForTaskCommand({ workerGroup: o.workerGroup, hostname: o.hostname, instanceIdentity }), { abortSignal }),
       );
       return out.taskObject?.taskId ? out.taskObject : undefined;
     },

@@ -3,12 +3,13 @@
  * the local attemptTimeout, the executor, then the final status through the outbox. A canceled task is never
  * reported; everything it started is dead before this returns.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'winston';
 import type { TaskObject } from '@aws-sdk/client-data-pipeline';
 import { parsePeriod, periodMs } from '../protocol/period.js';
 import type { AgentResources, AttemptPaths, Executor, Outcome } from './executors/executor.js';
 import { isTaskFailure } from './executors/executor.js';
+import { removeTree } from './fs-remove.js';
 import type { Journal } from './journal.js';
 import { processStartTicks } from './journal.js';
 import { TaskView } from './objects.js';
@@ -115,7 +116,9 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
   try {
     // Asynchronous (the thread pool), like every file operation on a task's path: a synchronous one stalls the
     // other slots' tasks for as long as the disk takes.
-    await Promise.all([mkdir(paths.logDir, { recursive: true }), mkdir(paths.tmpDir, { recursive: true })]);
+    // The scratch directory is made here only (0700: the script may hold secrets), the log directory here only
+    // unless a user's stdout/stderr path needs more: every call counts at hundreds of tasks a second.
+    await Promise.all([mkdir(paths.logDir, { recursive: true }), mkdir(paths.tmpDir, { recursive: true, mode: 0o700 })]);
     log.info(`running ${type ?? '(no type)'} ${task.attemptId} (task ${id})`);
     outcome = await deps.executorFor(type).execute({
       resources: deps.resources,
@@ -142,7 +145,7 @@ export async function runTask(taskObject: TaskObject, deps: TaskDeps): Promise<T
     clearInterval(keepalive);
     if (timeout) clearTimeout(timeout);
     deps.hardStop.removeEventListener('abort', onHardStop);
-    await rm(paths.tmpDir, { recursive: true, force: true });
+    await removeTree(paths.tmpDir);
   }
   // pipelineLogUri: whatever the outcome; a failed upload is logged and changes nothing.
   await uploadAttemptLogs({ resources: deps.resources, task, paths, log, signal: deps.hardStop });

@@ -31,6 +31,17 @@ export async function makeDirs(dir: string): Promise<void> {
   }
 }
 
+/** Open for append; the directories are made only when missing (the attempt's log directory usually exists). */
+async function openAppend(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'a');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await makeDirs(dirname(path));
+    return open(path, 'a');
+  }
+}
+
 interface Sink {
   path: string;
   stream: Writable;
@@ -55,8 +66,7 @@ export class OutputFan {
     try {
       for (const path of unique) {
         try {
-          await makeDirs(dirname(path));
-          handles.push(await open(path, 'a'));
+          handles.push(await openAppend(path));
         } catch (err) {
           const e = err as NodeJS.ErrnoException;
           throw new OutputFileError(path, e.code, `Cannot open output file ${path}: ${e.message}`);

@@ -4,7 +4,7 @@
  * the text (taskrunner.md 5.6).
  */
 import { access, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskFailure } from '../executors/executor.js';
@@ -21,11 +21,19 @@ export function scriptFileName(attemptId: string): string {
   return `${attemptId.replace(/[^A-Za-z0-9]/g, '')}_command.sh`;
 }
 
+/**
+ * The default list's answer, kept: a file-system call per task saved. A shell removed later still fails the
+ * attempt clearly (spawn's ENOENT becomes ShellNotFound).
+ */
+let defaultShell: string | undefined;
+
 /** The first executable shell of `candidates`; TaskFailure ShellNotFound when there is none. */
 export async function chooseShell(candidates: readonly string[] = DEFAULT_SHELLS): Promise<string> {
+  if (candidates === DEFAULT_SHELLS && defaultShell) return defaultShell;
   for (const shell of candidates) {
     try {
       await access(shell, constants.X_OK);
+      if (candidates === DEFAULT_SHELLS) defaultShell = shell;
       return shell;
     } catch {
       // try the next one
@@ -99,13 +107,48 @@ export async function prepareScript(src: ScriptSource, o: PrepareOptions): Promi
     );
   }
   const shell = await chooseShell(o.shells);
-  await mkdir(o.tmpDir, { recursive: true, mode: 0o700 });
   const scriptPath = join(o.tmpDir, scriptFileName(o.attemptId));
+  if (hasCommand && (await createScript(scriptPath, src.command as string))) {
+    return { shell, scriptPath, args: [scriptPath, ...src.scriptArguments] };
+  }
+  await mkdir(o.tmpDir, { recursive: true, mode: 0o700 });
   if (hasCommand) await writeFile(scriptPath, src.command as string, { mode: 0o700 });
   else await (o.fetch ?? fetchScript)((src.scriptUri as string).trim(), scriptPath);
   // writeFile's mode is cut by the umask and copyFile keeps the source's: set it explicitly.
   await chmod(scriptPath, 0o700);
   return { shell, scriptPath, args: [scriptPath, ...src.scriptArguments] };
+}
+
+/**
+ * The common case in one call (runTask made tmpDir already): a new file, mode 0700 at creation, so neither a
+ * mkdir nor a chmod is needed. False (nothing written) when that does not hold: no tmpDir yet, a file already
+ * there, or a umask that would take owner bits away; the caller then takes the long way.
+ */
+async function createScript(path: string, text: string): Promise<boolean> {
+  if (!umaskKeepsOwnerBits()) return false;
+  try {
+    await writeFile(path, text, { mode: 0o700, flag: 'wx' });
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+let umaskOwnerOk: boolean | undefined;
+
+/** Whether the process umask leaves 0700 intact, from /proc (read once); unknown counts as no. */
+function umaskKeepsOwnerBits(): boolean {
+  if (umaskOwnerOk === undefined) {
+    try {
+      const m = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+      umaskOwnerOk = m !== null && (parseInt(m[1], 8) & 0o700) === 0;
+    } catch {
+      umaskOwnerOk = false;
+    }
+  }
+  return umaskOwnerOk;
 }
 
 async function fetchFromS3(uri: string, dest: string, s3: FetchContext): Promise<void> {

@@ -1,6 +1,6 @@
 /** The attempt's script file: name, mode, shell choice, positional arguments, scriptUri. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TaskFailure } from '../../../agent/executors/executor.js';
@@ -42,6 +42,18 @@ describe('agent/process/script-file', () => {
     assert.equal(readFileSync(s.scriptPath, 'utf8'), command);
     assert.equal(statSync(s.scriptPath).mode & 0o777, 0o700);
     assert.deepEqual(s.args, [s.scriptPath]);
+  });
+
+  it('writes into a tmpDir that exists (the agent made it) and over a script already there, mode 0700 either way', async () => {
+    const tmpDir = join(tempDir(), 'tmp');
+    mkdirSync(tmpDir, { mode: 0o700 });
+    const s = await prepareScript({ command: 'echo first', scriptArguments: [] }, { attemptId: ATTEMPT, tmpDir });
+    assert.equal(readFileSync(s.scriptPath, 'utf8'), 'echo first');
+    assert.equal(statSync(s.scriptPath).mode & 0o777, 0o700);
+    chmodSync(s.scriptPath, 0o644);
+    const again = await prepareScript({ command: 'echo second', scriptArguments: [] }, { attemptId: ATTEMPT, tmpDir });
+    assert.equal(readFileSync(again.scriptPath, 'utf8'), 'echo second');
+    assert.equal(statSync(again.scriptPath).mode & 0o777, 0o700);
   });
 
   it('passes scriptArgument values as $1..$n, spaces, quotes and $ untouched', async () => {
