@@ -46,7 +46,8 @@ export const activatePipeline = defineOperation<In, Record<string, never>>({
           relaxedLimits: services.limits.relaxed,
           maxObjects: services.limits.maxObjectsPerPipeline,
           requireParameterValues: true,
-          active: await activeDefinition(tx.q, p), // edits refused after activation stay refused here
+          // Edits refused after activation stay refused here; re-activating the active version has none to find.
+          active: p.active_def === def.version ? undefined : await activeDefinition(tx.q, p),
         },
       );
       if (check.reject || check.errors.length) {
