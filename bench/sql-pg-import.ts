@@ -5,7 +5,7 @@
  */
 import { POSTGRES, TARGET_RATIO } from './lib/sql-export.js';
 import { log, mib, runFigure, table } from './lib/report.js';
-import { AWS, BUCKET, ROWS, agentCopy, fmtRate, mb, startS3, timeShell } from './lib/sql-bench.js';
+import { AWS, BUCKET, ROWS, agentCopy, ensureBuilt, fmtRate, mb, startS3, timeShell } from './lib/sql-bench.js';
 import type { AgentCopy, BenchDb } from './lib/sql-bench.js';
 
 const RUNS = Number(process.env.BENCH_SQL_RUNS ?? 2);
@@ -13,6 +13,8 @@ const COLUMNS = 'id, name, amount, at, flag';
 const TABLE = '(id int, name text, amount numeric(14,2), at timestamp, flag boolean)';
 
 void runFigure(async () => {
+  // The agent's child runs dist/: built (when stale) before anything is timed.
+  await ensureBuilt();
   const s3 = await startS3();
   let db: BenchDb | undefined;
   try {

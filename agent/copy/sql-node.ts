@@ -43,9 +43,12 @@ export function selectSql(n: SqlNode): string {
   return q ? q : `select * from ${n.table}`;
 }
 
-/** Session settings that fix the text of temporal and binary values (render.ts). */
-const SESSION: Readonly<Record<ConnectOptions['engine'], readonly string[]>> = {
-  postgres: ["SET TIME ZONE 'UTC'", "SET DateStyle TO 'ISO, YMD'", "SET bytea_output TO 'hex'"],
+/**
+ * Session settings that fix the text of temporal and binary values (render.ts), and PostgreSQL's client
+ * encoding: pg decodes text as UTF-8, and COPY's bytes (pg-text.ts) go to the file as they come.
+ */
+export const SESSION: Readonly<Record<ConnectOptions['engine'], readonly string[]>> = {
+  postgres: ["SET TIME ZONE 'UTC'", "SET DateStyle TO 'ISO, YMD'", "SET bytea_output TO 'hex'", "SET client_encoding TO 'UTF8'"],
   redshift: ["SET TIME ZONE 'UTC'", "SET DateStyle TO 'ISO, YMD'"],
   mysql: ["SET time_zone = '+00:00'"],
   sqlserver: [],

@@ -6,6 +6,9 @@
  *
  *   cursor -> render -> format writer -> gzip -> multipart upload
  *
+ * From PostgreSQL to CSV/TSV, when every column's server text is already what render.ts writes, the server
+ * writes the text instead (pg-text.ts), byte-identical:  COPY TO STDOUT -> unescape -> gzip -> multipart upload
+ *
  * Backpressure runs end to end (the cursor is read only when the upload has room), so memory is constant
  * whatever the row count. Any failure (connection lost, statement error, abort) destroys the upload's body,
  * which aborts the multipart upload: the object is either complete or absent, never truncated.
@@ -17,19 +20,20 @@ import { pipeline } from 'node:stream/promises';
 import type { DataRecord } from '../formats/format.js';
 import { encodingOf } from '../formats/registry.js';
 import type { NodeEncoding } from '../formats/registry.js';
+import { compressor } from '../formats/compression.js';
 import { encoderStages } from '../formats/streams.js';
 import type { ObjectView } from '../objects.js';
 import { getS3, sseFromNode } from '../s3/access.js';
 import { formatS3Uri, joinKey } from '../s3/uri.js';
-import { rowRenderer } from '../sql/render.js';
+import type { RowStream } from '../sql/connection.js';
+import type { EngineKind } from '../sql/options.js';
+import { batchRenderer } from '../sql/render.js';
 import { inContext } from './copier.js';
 import type { CopyRequest, CopySummary } from './copier.js';
+import { serverTextPlan, unescapeTransform } from './pg-text.js';
 import { CopyProgress } from './progress.js';
 import { s3NodeLocation } from './s3-node.js';
 import { connectNode, doing, selectSql, sqlFailure, sqlNode } from './sql-node.js';
-
-/** Rendered rows per chunk written to the data format. */
-const RECORD_BATCH = 500;
 
 const EXTENSIONS: Readonly<Record<string, string>> = { CSV: 'csv', TSV: 'tsv', Custom: 'txt' };
 
@@ -58,6 +62,22 @@ function byteCounter(progress: CopyProgress): Transform {
   });
 }
 
+/**
+ * Rows rendered (render.ts) in the batches the engine reads them: one object-mode chunk per row costs more than
+ * rendering and encoding it.
+ */
+async function* renderedBatches(rows: RowStream, engine: EngineKind, progress: CopyProgress, failed: (err: unknown) => unknown): AsyncGenerator<DataRecord[]> {
+  const render = batchRenderer(engine, () => rows.columns);
+  try {
+    for await (const batch of rows.batches()) {
+      progress.records += batch.length;
+      yield render(batch);
+    }
+  } catch (err) {
+    throw failed(err);
+  }
+}
+
 export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
   const { ctx, input, output } = req;
   const dst = s3NodeLocation(output);
@@ -71,30 +91,33 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
   ctx.log.info(`Copying the rows of ${input.id} (${src.where}) to ${uri} as ${enc.format.type}${enc.compression === 'gzip' ? ', gzip' : ''}`);
   const progress = new CopyProgress((l) => ctx.log.info(l), `copy ${input.id} -> ${output.id}`, req.options);
   let cause: { err: unknown } | undefined;
+  // The source's error is the cause; the upload's failure that follows is only its consequence.
+  const sourceFailed = (err: unknown) => {
+    cause ??= { err: sqlFailure(err, input.id, doing('selectQuery', query, src)) };
+    return cause.err;
+  };
   try {
-    const rows = conn.stream(query);
-    const render = rowRenderer(src.opts.engine, () => rows.columns);
-    // Rows go down the stream in batches: one object-mode chunk per row costs more than rendering and encoding it.
-    async function* batches(): AsyncGenerator<DataRecord[]> {
-      try {
-        let batch: DataRecord[] = [];
-        for await (const row of rows) {
-          batch.push(render(row));
-          if (batch.length === RECORD_BATCH) {
-            progress.records += batch.length;
-            yield batch;
-            batch = [];
-          }
+    const { plan, reason } = await serverTextPlan(conn, query, enc);
+    let source: Readable;
+    let stages: Transform[];
+    if (plan && conn.copyOut) {
+      ctx.log.info(`${input.id}: PostgreSQL writes the ${enc.format.type} text itself (COPY ... TO STDOUT): every column's text is what the agent would write`);
+      const chunks = conn.copyOut(plan.query, plan.delimiter);
+      async function* copied(): AsyncGenerator<Buffer> {
+        try {
+          yield* chunks;
+        } catch (err) {
+          throw sourceFailed(err);
         }
-        if (batch.length > 0) {
-          progress.records += batch.length;
-          yield batch;
-        }
-      } catch (err) {
-        // The source's error is the cause; the upload's failure that follows is only its consequence.
-        cause ??= { err: sqlFailure(err, input.id, doing('selectQuery', query, src)) };
-        throw cause.err;
       }
+      source = Readable.from(copied(), { objectMode: false });
+      const gzip = compressor(enc.compression);
+      stages = [unescapeTransform(plan.delimiter, (n) => (progress.records += n)), ...(gzip ? [gzip] : [])];
+    } else {
+      ctx.log.debug(`${input.id}: rows read through a cursor and rendered by the agent (${reason ?? 'no COPY'})`);
+      // One rendered batch read ahead, not the object-mode default of 16 (thousands of rows held).
+      source = Readable.from(renderedBatches(conn.stream(query), src.opts.engine, progress, sourceFailed), { objectMode: true, highWaterMark: 1 });
+      stages = encoderStages(enc, 'batches');
     }
     const body = new PassThrough();
     const upload = s3
@@ -104,7 +127,7 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
         body.destroy(err instanceof Error ? err : new Error(String(err)));
       });
     // An error anywhere in the chain destroys `body` with it, so the upload fails and aborts its multipart upload.
-    const write = pipeline([Readable.from(batches(), { objectMode: true }), ...encoderStages(enc, 'batches'), byteCounter(progress), body], { signal: ctx.signal }).catch(
+    const write = pipeline([source, ...stages, byteCounter(progress), body], { signal: ctx.signal }).catch(
       (err: unknown) => {
         cause ??= { err: inContext(err, output.id, 'dataFormat', uri) };
       },

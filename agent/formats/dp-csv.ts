@@ -25,6 +25,7 @@ export function dpCsv(obj?: ObjectView): DataFormat {
     objectId: obj?.id,
     columns: settings.columns,
     signature: `CSV esc=${JSON.stringify(settings.escape)} columns=${columnsSignature(settings.columns)}`,
+    escaped: { separator: settings.separator, recordSeparator: settings.recordSeparator, escape: settings.escape },
     batches: (input) => readEscapedBatches(input, settings),
     encoder: () => escapedEncoder(settings),
   });

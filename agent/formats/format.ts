@@ -22,6 +22,13 @@ export type ByteSource = AsyncIterable<Uint8Array | string>;
 /** Encodes one record as text (with its record separator); stateful (counts records for messages). */
 export type RecordEncoder = (record: DataRecord) => string;
 
+/** The layout of a format that writes escaped, unquoted text (escaped.ts: CSV and TSV). */
+export interface EscapedLayout {
+  readonly separator: string;
+  readonly recordSeparator: string;
+  readonly escape: string;
+}
+
 /** What each format module provides; makeFormat() adds the stream forms. */
 export interface FormatCore {
   /** The data format object's type: `CSV`, `TSV` or `Custom`. */
@@ -35,6 +42,11 @@ export interface FormatCore {
    * read and write the same files, so an S3 -> S3 copy between them may copy objects as they are.
    */
   readonly signature: string;
+  /**
+   * Set for CSV and TSV: their text is fully decided by this layout, so a copy may take text that a database
+   * already escaped the same way (PostgreSQL's COPY text) without going through records (agent/copy/pg-text.ts).
+   */
+  readonly escaped?: EscapedLayout;
   /** The records of `input` in batches (one per input chunk). Throws FormatError with the line number. */
   batches(input: ByteSource): AsyncIterable<DataRecord[]>;
   /** A fresh encoder for one output. Throws FormatError for a record it cannot write. */
@@ -154,6 +166,8 @@ function encodingTransform(encode: RecordEncoder, batched: boolean): Transform {
   return new Transform({
     writableObjectMode: true,
     readableObjectMode: false,
+    // A batch is hundreds of records: 16 of them waiting (the object-mode default) would only hold memory.
+    ...(batched ? { writableHighWaterMark: 1 } : {}),
     transform(chunk: DataRecord | DataRecord[], _enc: BufferEncoding, cb: TransformCallback) {
       try {
         if (batched) for (const r of chunk as DataRecord[]) pending += encode(r);

@@ -24,6 +24,7 @@ export function tsv(obj: ObjectView): DataFormat {
     objectId: obj.id,
     columns: settings.columns,
     signature: `TSV ${JSON.stringify([separator, recordSeparator, escape])} columns=${columnsSignature(settings.columns)}`,
+    escaped: { separator, recordSeparator, escape },
     batches: (input) => readEscapedBatches(input, settings),
     encoder: () => escapedEncoder(settings),
   });

@@ -28,15 +28,53 @@ export interface QueryResult {
 export interface RowStream extends AsyncIterable<SqlValue[]> {
   /** Known once the first row (or the end) has been read. */
   readonly columns: readonly Column[] | undefined;
+  /**
+   * The same rows in the batches the engine reads them: one async step per batch instead of per row, for
+   * consumers that take many rows. Iterate either this or the stream itself, once.
+   */
+  batches(): AsyncIterable<SqlValue[][]>;
+}
+
+type ColumnState = { readonly columns: readonly Column[] | undefined };
+
+/** Rows per batch when an engine yields rows one at a time. */
+const GROUP = 500;
+
+async function* grouped(rows: AsyncIterable<SqlValue[]>): AsyncGenerator<SqlValue[][]> {
+  let batch: SqlValue[][] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length === GROUP) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function* flat(batches: AsyncIterable<SqlValue[][]>): AsyncGenerator<SqlValue[]> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** A RowStream over an engine's row generator; `state.columns` is filled in by the generator as it learns them. */
-export function rowStream(rows: AsyncGenerator<SqlValue[]>, state: { readonly columns: readonly Column[] | undefined }): RowStream {
+export function rowStream(rows: AsyncGenerator<SqlValue[]>, state: ColumnState): RowStream {
   return {
     get columns() {
       return state.columns;
     },
+    batches: () => grouped(rows),
     [Symbol.asyncIterator]: () => rows,
+  };
+}
+
+/** The same over a generator of non-empty row batches. */
+export function batchStream(batches: AsyncGenerator<SqlValue[][]>, state: ColumnState): RowStream {
+  return {
+    get columns() {
+      return state.columns;
+    },
+    batches: () => batches,
+    [Symbol.asyncIterator]: () => flat(batches),
   };
 }
 
@@ -46,6 +84,12 @@ export interface Connection {
   query(sql: string, params?: readonly SqlValue[]): Promise<QueryResult>;
   /** Rows one by one; breaking out of the loop closes the cursor. */
   stream(sql: string, params?: readonly SqlValue[]): RowStream;
+  /**
+   * PostgreSQL only: the bytes of `COPY (<sql>) TO STDOUT` in text format with `delimiter` (one ASCII character),
+   * as the server writes them, read with backpressure. Breaking out of the loop early leaves the connection
+   * unusable (close it). Errors are DbErrors, or SqlCanceled after an abort, as for stream().
+   */
+  copyOut?(sql: string, delimiter: string): AsyncIterable<Buffer>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

@@ -45,6 +45,8 @@ export function columnKind(engine: EngineKind, col: Column | undefined): ColumnK
 
 /** `.120000` -> `.12`, `.000000` -> ``: fractional seconds only when not zero. */
 function trimFraction(s: string): string {
+  // Most values have no fraction at all: no regex for them.
+  if (s.indexOf('.') === -1) return s;
   return s.replace(/\.(\d*?)0+(?=$|[+-]\d\d(?::?\d\d)?$| BC$)/, (_m, digits: string) => (digits === '' ? '' : `.${digits}`));
 }
 
@@ -109,6 +111,21 @@ export function rowRenderer(engine: EngineKind, columns: () => readonly Column[]
     const out: Rendered[] = new Array<Rendered>(row.length);
     for (let i = 0; i < row.length; i++) out[i] = renderValue(row[i], kinds[i] ?? 'plain', engine);
     return out;
+  };
+}
+
+/**
+ * The same for whole batches, rendering each row in place (its array is reused as the record: one array fewer
+ * per row). The batch must not be used as values afterwards.
+ */
+export function batchRenderer(engine: EngineKind, columns: () => readonly Column[] | undefined): (batch: SqlValue[][]) => Rendered[][] {
+  let kinds: ColumnKind[] | undefined;
+  return (batch) => {
+    for (const row of batch) {
+      kinds ??= row.map((_v, i) => columnKind(engine, columns()?.[i]));
+      for (let i = 0; i < row.length; i++) row[i] = renderValue(row[i], kinds[i] ?? 'plain', engine);
+    }
+    return batch as Rendered[][];
   };
 }
 

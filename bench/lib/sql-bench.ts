@@ -1,13 +1,14 @@
 /**
  * The SQL benchmarks' parts: a fresh database on the local PostgreSQL / MariaDB (dropped after), s3rver in a child
- * process, the agent's copy in a child process (RSS sampled from /proc), a shell pipeline timed, and an S3 object's
+ * process, the agent's copy in a child process running the compiled agent of dist/ (built when stale; RSS sampled
+ * from /proc), a shell pipeline timed, and an S3 object's
  * size and line count. Everything started here is also stopped/removed when the process exits (a script that threw,
  * or the 115 s deadline of runFigure).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +17,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { FieldValue } from '../../test/agent/s3/context.js';
 import { log } from './report.js';
-import { rssKb } from './server-process.js';
+import { REPO_ROOT, rssKb } from './server-process.js';
 
 const TSX = import.meta.resolve('tsx');
 const HERE = new URL('.', import.meta.url).pathname;
@@ -153,18 +154,58 @@ export async function timeShell(cmd: string, env: NodeJS.ProcessEnv): Promise<nu
 export interface AgentCopy {
   /** The CopyActivity's execute(), measured inside the child. */
   copyMs: number;
-  /** Spawn to exit of the child (Node and tsx start-up, module loading included). */
+  /** The child's CPU time (user + system, all threads) during execute(): less sensitive to a busy machine. */
+  cpuMs: number;
+  /** Spawn to exit of the child (Node start-up and module loading included). */
   processMs: number;
   peakRssKb: number;
-  /** The child's RSS just before the copy started (Node, tsx, the agent's modules loaded). */
+  /** The child's RSS just before the copy started (Node and the activity's module loaded). */
   startRssKb: number;
 }
 
-/** The agent's CopyActivity from `In` to `Out` in a child process; fails when the copy does. */
+/** Newest modification time (ms) of the files under `dir` whose name ends with `ext`; 0 when there are none. */
+function newest(dir: string, ext: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith(ext) && !e.name.endsWith('.test.ts')) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * The compiled agent in dist/ (what an installed agent runs, and what sql-copy-child.mjs loads): built with
+ * `tsc -p tsconfig.build.json` (`npm run build`) when it is missing or older than any source of agent/.
+ */
+let built: Promise<void> | undefined;
+export function ensureBuilt(): Promise<void> {
+  built ??= build();
+  return built;
+}
+
+async function build(): Promise<void> {
+  const dist = join(REPO_ROOT, 'dist', 'agent');
+  if (existsSync(dist) && newest(dist, '.js') >= newest(join(REPO_ROOT, 'agent'), '.ts')) return;
+  log('dist/ is missing or older than agent/: building it (tsc -p tsconfig.build.json)');
+  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.build.json')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  children.delete(child);
+  if (code !== 0) throw new Error(`building dist/ failed (exit ${code}):\n${out.trim()}`);
+  log(`built dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** The agent's CopyActivity from `In` to `Out` in a child process (the compiled agent); fails when the copy does. */
 export async function agentCopy(endpoint: string, objects: Record<string, Record<string, FieldValue>>): Promise<AgentCopy> {
+  await ensureBuilt();
   const prof = process.env.BENCH_SQL_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SQL_CPU_PROF] : [];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...prof, '--import', TSX, join(HERE, 'sql-copy-child.ts'), JSON.stringify({ endpoint, objects })], {
+  // --max-semi-space-size=2: the node flag installed agents run with (systemd/taskrunner.service).
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...prof, join(HERE, 'sql-copy-child.mjs'), JSON.stringify({ endpoint, objects })], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -187,9 +228,9 @@ export async function agentCopy(endpoint: string, objects: Record<string, Record
   const processMs = performance.now() - t0;
   const line = out.split('\n').find((l) => l.startsWith('result='));
   if (!line) throw new Error(`the agent's copy printed no result: ${out}`);
-  const r = JSON.parse(line.slice('result='.length)) as { status: string; errorMessage?: string; copyMs: number; startRssKb: number; lines: string[] };
+  const r = JSON.parse(line.slice('result='.length)) as { status: string; errorMessage?: string; copyMs: number; cpuMs: number; startRssKb: number; lines: string[] };
   if (r.status !== 'FINISHED') throw new Error(`the agent's copy ended ${r.status}: ${r.errorMessage ?? ''}\n${r.lines.join('\n')}`);
-  return { copyMs: r.copyMs, processMs, peakRssKb: peak, startRssKb: r.startRssKb };
+  return { copyMs: r.copyMs, cpuMs: r.cpuMs, processMs, peakRssKb: peak, startRssKb: r.startRssKb };
 }
 
 export const mb = (bytes: number) => bytes / 1_000_000;

@@ -2,16 +2,17 @@
  * MySQL and MariaDB through mysql2 (loaded on first use). Placeholders are found by our lexer (mysql2's own
  * `format` would also replace a `?` inside a string literal) and replaced by escaped literals, so any statement
  * runs over the text protocol. Streams use the protocol's flow control (the socket is paused while the consumer
- * is busy). Abort runs KILL QUERY on a second connection, then destroys this one.
+ * is busy; mysql-batches.ts). Abort runs KILL QUERY on a second connection, then destroys this one.
  */
 import type { Connection as MyConn, ConnectionOptions, FieldPacket, QueryError } from 'mysql2';
 import type { Logger } from 'winston';
-import { checkParamCount, DbError, rowStream } from '../connection.js';
+import { batchStream, checkParamCount, DbError } from '../connection.js';
 import type { Column, Connection, Engine, QueryResult, RowStream, SqlValue } from '../connection.js';
 import { SqlAuthFailed, SqlConnectFailed } from '../errors.js';
 import type { ConnectOptions } from '../options.js';
 import { rewritePlaceholders } from '../split-statements.js';
 import { canceled, connectGuarded, networkReason, safeMessage, targetOf, tlsOptions } from './common.js';
+import { queryBatches } from './mysql-batches.js';
 
 type Mysql2 = typeof import('mysql2');
 
@@ -35,7 +36,8 @@ function driverOptions(o: ConnectOptions): ConnectionOptions {
     bigNumberStrings: true,
     decimalNumbers: false,
     multipleStatements: false,
-    typeCast: (field, next) => (field.type === 'JSON' ? field.string() : next()),
+    // JSON as its text (UTF-8): MySQL's JSON type, and MariaDB's JSON (LONGTEXT with extended metadata).
+    jsonStrings: true,
     enableKeepAlive: o.keepAlive ?? true,
   };
 }
@@ -110,32 +112,24 @@ class MysqlConnection implements Connection {
     const text = this.sql(sql, params);
     const self = this;
     const state: { columns: Column[] | undefined } = { columns: undefined };
-    async function* rows(): AsyncGenerator<SqlValue[]> {
+    async function* batches(): AsyncGenerator<SqlValue[][]> {
       if (self.signal.aborted || self.closed) throw canceled(self.signal);
       const q = self.conn.query({ sql: text, rowsAsArray: true });
-      q.on('fields', (f: FieldPacket[]) => (state.columns = columnsOf(f)));
-      const s = q.stream({ highWaterMark: 256 });
-      // A connection lost while the stream is paused is reported on the connection, not on the query's stream.
-      const onLost = (err?: Error) => s.destroy(err ?? new Error('Connection lost: The server closed the connection.'));
-      self.conn.once('error', onLost);
-      self.conn.once('end', onLost);
       self.busy++;
       let done = false;
       try {
-        for await (const row of s) yield row as SqlValue[];
+        yield* queryBatches(self.conn, q, (f) => (state.columns = columnsOf(f)));
         done = true;
         state.columns ??= [];
       } catch (err) {
         throw self.signal.aborted ? canceled(self.signal) : dbError(err, self.o.password);
       } finally {
-        self.conn.off('error', onLost);
-        self.conn.off('end', onLost);
         self.busy--;
         // Rows still on the wire would block the connection: it cannot be reused after an early stop.
         if (!done) await self.close();
       }
     }
-    return rowStream(rows(), state);
+    return batchStream(batches(), state);
   }
 
   async begin(): Promise<void> {

@@ -5,12 +5,14 @@
 import net from 'node:net';
 import type { Client, FieldDef } from 'pg';
 import type { Logger } from 'winston';
-import { checkParamCount, DbError, rowStream } from '../connection.js';
+import { batchStream, checkParamCount, DbError } from '../connection.js';
 import type { Column, Connection, Engine, QueryResult, RowStream, SqlValue } from '../connection.js';
 import { SqlAuthFailed, SqlConnectFailed } from '../errors.js';
 import type { ConnectOptions } from '../options.js';
 import { rewritePlaceholders } from '../split-statements.js';
 import { canceled, connectGuarded, networkReason, safeMessage, targetOf, tlsOptions } from './common.js';
+import { copyOutChunks } from './pg-copy-out.js';
+import type { CopyHost } from './pg-copy-out.js';
 
 /**
  * Rows per cursor read: the first read takes FIRST_BATCH rows, later ones as many as fit in about BATCH_CHARS of
@@ -164,7 +166,7 @@ class PgConnection implements Connection {
     checkParamCount(count, params);
     const self = this;
     const state: { columns: Column[] | undefined } = { columns: undefined };
-    async function* rows(): AsyncGenerator<SqlValue[]> {
+    async function* batches(): AsyncGenerator<SqlValue[][]> {
       const { default: Cursor } = await import('pg-cursor');
       const cursor = self.client.query(new Cursor<SqlValue[]>(text, params.map(param), { rowMode: 'array', types: TYPES }));
       // After a failed read pg-cursor has already synced the connection; close() would wait forever on a dead one.
@@ -202,7 +204,7 @@ class PgConnection implements Connection {
           }
           next = read(size);
           next.catch(() => {}); // awaited on the next turn, or in finally
-          yield* batch;
+          yield batch;
         }
       } finally {
         // A consumer that stopped early: let the read in flight finish (or fail) before closing the portal.
@@ -210,7 +212,26 @@ class PgConnection implements Connection {
         if (!self.closed && !self.lost && !readFailed) await cursor.close().catch(() => {});
       }
     }
-    return rowStream(rows(), state);
+    return batchStream(batches(), state);
+  }
+
+  copyOut(sql: string, delimiter: string): AsyncIterable<Buffer> {
+    const host: CopyHost = {
+      client: this.client,
+      check: () => {
+        if (this.signal.aborted || this.closed) throw canceled(this.signal);
+        if (this.lost) throw dbError(this.lost, this.o.password);
+      },
+      lost: () => this.lost,
+      busy: (d) => void (this.busy += d),
+      fail: (err) => (this.signal.aborted ? canceled(this.signal) : dbError(this.lost ?? err, this.o.password)),
+      discard: () => {
+        // A COPY stopped midway leaves the session in COPY OUT mode: the socket goes, and close() does not wait.
+        this.lost ??= new Error('the COPY was stopped before its end');
+        (this.client as unknown as BackendKeys).connection?.stream?.destroy();
+      },
+    };
+    return copyOutChunks(host, sql, delimiter);
   }
 
   async begin(): Promise<void> {

@@ -96,6 +96,16 @@ describe('CopyActivity SQL -> S3', () => {
     assert.equal(gunzipSync(gz).toString('utf8'), MY_TSV);
   });
 
+  it('MariaDB JSON values: the server text, not a parsed object', async () => {
+    const r = await copy({
+      Db: myDb(dbs),
+      In: { type: 'MySqlDataNode', database: { ref: 'Db' }, table: 'items', selectQuery: `select json_object('a', 'é', 'n', 1.50), json_extract('{"x": [1, 2]}', '$.x')` },
+      Out: s3Node('file:s3://out/my/json.csv'),
+    });
+    finished(r);
+    assert.equal((await s3.getObject('out', 'my/json.csv')).toString('utf8'), '{"a": "é"\\, "n": 1.50},[1\\, 2]\n');
+  });
+
   it('no selectQuery: select * from schemaName.table; a Custom format; the inline legacy connection form', async () => {
     await dbs.pg('create schema if not exists sales; create table if not exists sales.t (a int, b text); truncate sales.t; insert into sales.t values (1, $$x$$), (2, null)');
     const r = await copy({
