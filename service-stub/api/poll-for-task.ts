@@ -21,7 +21,7 @@ export const pollForTask = defineOperation<In, { taskObject?: TaskObject }>({
     ['workerGroup'],
   ),
   async run({ services, signal }, input) {
-    const claim = () => services.runTx((tx) => claimTask(tx, input.workerGroup, input.hostname));
+    const claim = () => claimTask(services, input.workerGroup, input.hostname);
     const task = (await services.dispatcher.wait(input.workerGroup, claim, services.pollWaitMs, signal)) as ClaimedTask | undefined;
     return task ? { taskObject: task.taskObject } : {};
   },

@@ -4,7 +4,9 @@ import { formatDateTime } from '../../protocol/datetime.js';
 import type { Field } from '../../protocol/shapes.js';
 import { runDefinition } from '../scheduler/run-definition.js';
 import { progressTimeoutMs } from '../scheduler/timing.js';
+import { retryConflicts } from '../store/conflict.js';
 import { byTaskId, updateObject } from '../store/objects.js';
+import { knownTask } from '../dispatch/task-cache.js';
 import type { Services } from '../core/services.js';
 import { defineOperation } from './operation.js';
 
@@ -38,24 +40,38 @@ export const reportTaskProgress = defineOperation<{ taskId: string; fields?: Fie
 });
 
 /**
- * The common case, once per task and then every keep-alive: a RUNNING, not canceled attempt. Two statements
- * without an explicit transaction instead of four: the UPDATE re-checks what the SELECT saw, so if the attempt
- * changed in between (settled, canceled, handed out again) nothing is written and the caller takes the locked path.
+ * The common case, once per task and then every keep-alive: a RUNNING, not canceled attempt. One conditional
+ * UPDATE without an explicit transaction: if the attempt is not (or no longer) running and live, nothing is
+ * written and the caller takes the locked path. The progress deadline needs the attempt's component: known
+ * without a read for tasks this process handed out, otherwise read first.
  */
 async function ackRunning(services: Services, input: { taskId: string; fields?: Field[] }): Promise<boolean> {
-  const rows = await services.db.query<{ pipeline_id: string; run_id: number; component_id: string }>(
-    `SELECT pipeline_id, run_id, component_id FROM objects WHERE task_id = $1 AND status = 'RUNNING' AND NOT cancel_requested`,
-    [input.taskId],
-  );
-  const a = rows[0];
-  if (!a) return false;
+  let task = knownTask(input.taskId);
+  if (!task) {
+    const rows = await services.db.query<{ pipeline_id: string; run_id: number; component_id: string }>(
+      `SELECT pipeline_id, run_id, component_id FROM objects WHERE task_id = $1 AND status = 'RUNNING' AND NOT cancel_requested`,
+      [input.taskId],
+    );
+    if (!rows[0]) return false;
+    task = { pipelineId: rows[0].pipeline_id, runId: rows[0].run_id, componentId: rows[0].component_id };
+  }
   const now = services.clock.now();
-  const def = await runDefinition(services.db, a.pipeline_id, a.run_id);
+  const def = await runDefinition(services.db, task.pipelineId, task.runId);
   const fields = { reportProgressTime: formatDateTime(now), ...(input.fields?.length ? { progress: input.fields } : {}) };
-  const updated = await services.db.query(
-    `UPDATE objects SET ack_deadline = NULL, progress_deadline = $2, fields = fields || $3::jsonb
-      WHERE task_id = $1 AND status = 'RUNNING' AND NOT cancel_requested RETURNING 1`,
-    [input.taskId, new Date(now + progressTimeoutMs(def, a.component_id, services.limits)), JSON.stringify(fields)],
+  const updated = await retryConflicts(() =>
+    services.db.query(
+      `UPDATE objects SET ack_deadline = NULL, progress_deadline = $2, fields = fields || $3::jsonb
+        WHERE task_id = $1 AND status = 'RUNNING' AND NOT cancel_requested
+          AND pipeline_id = $4 AND run_id = $5 AND component_id = $6 RETURNING 1`,
+      [
+        input.taskId,
+        new Date(now + progressTimeoutMs(def, task.componentId, services.limits)),
+        JSON.stringify(fields),
+        task.pipelineId,
+        task.runId,
+        task.componentId,
+      ],
+    ),
   );
   return updated.length > 0;
 }

@@ -5,6 +5,8 @@ import { lockPipeline } from '../core/services.js';
 import type { Tx } from '../core/services.js';
 import { attemptFailed, finishRunningInstance } from '../scheduler/transitions.js';
 import { preconditionFalse } from '../scheduler/precondition.js';
+import { quickFinish } from '../scheduler/quick-finish.js';
+import { forgetTask } from '../dispatch/task-cache.js';
 import type { ObjectRow, RuntimeExtras } from '../store/objects.js';
 import { byTaskId, getObject, updateObject } from '../store/objects.js';
 import { defineOperation } from './operation.js';
@@ -37,6 +39,9 @@ export const setTaskStatus = defineOperation<In, Record<string, never>>({
     if (input.errorId?.startsWith('Service_')) {
       throw new InvalidRequestException(`errorId '${input.errorId}' is invalid: ids starting with 'Service_' are reserved for the service`);
     }
+    forgetTask(input.taskId);
+    // The dispatch hot path: one statement without the pipeline lock when the lock could not matter.
+    if (input.taskStatus === 'FINISHED' && (await quickFinish(services, input.taskId, { reportedStatus: input.taskStatus }))) return {};
     return services.runTx(async (tx) => {
       const found = await byTaskId(tx.q, input.taskId);
       if (!found) {
