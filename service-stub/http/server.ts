@@ -82,7 +82,7 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
     const done = (status: number, body: string, err?: ServiceError) => {
       send(res, status, requestId, body, shutdown.aborted);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.debug(`${opName} ${status}${err ? ' ' + err.code : ''} ${ms.toFixed(1)}ms`, { requestId });
+      if (log.isDebugEnabled()) log.debug(`${opName} ${status}${err ? ' ' + err.code : ''} ${ms.toFixed(1)}ms`, { requestId });
       deps.onRequest?.(opName, status, err?.code);
     };
     void (async () => {
