@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { log, mib, runFigure, table } from './lib/report.js';
+import type { AgentAnswer } from './lib/s3-agent.js';
 import { startBenchS3 } from './lib/s3-server.js';
 import { awsCli, awsVersion, compileS3Agent, freeBytes, MiB, sha256File, startAgentS3, writeRandomFile, writeSmallFiles } from './lib/s3-tools.js';
 
@@ -75,6 +76,11 @@ void runFigure(async () => {
     log(`${tool} ${c}: ${(msec / 1000).toFixed(2)} s, ${rate(c, msec).toFixed(1)} ${c.startsWith('big') ? 'MiB/s' : 'files/s'}`);
   };
   const rss: number[] = [];
+  // Where the agent side's memory went (the log only): RSS before and at the peak, and the peaks of V8's parts.
+  const memNote = (beforeKb: number, a: AgentAnswer & { peakRssKb: number }) => {
+    const p = a.memPeak ?? {};
+    log(`  agent RSS ${mib(beforeKb)} before, ${mib(a.peakRssKb)} at the peak; peaks (MiB): V8 heap ${p.heapTotal}, external ${p.external} (Buffers ${p.arrayBuffers})`);
+  };
   try {
     await sdk.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const cli = (args: string[]) => awsCli(server.endpoint, args);
@@ -94,7 +100,9 @@ void runFigure(async () => {
       // otherwise the one reading right after a 1 GiB write shares the disk with its writeback.
       const agentUp = async () => {
         await flush();
+        const rss0 = agent.rssKb();
         const up = await agent.run({ op: 'upload', bucket: BUCKET, key: `agent-big-${r}`, path: bigFile });
+        memNote(rss0, up);
         note('agent', 'big-up', up.ms ?? NaN);
         rss.push(up.peakRssKb);
       };
@@ -104,7 +112,9 @@ void runFigure(async () => {
       };
       const agentDown = async () => {
         await flush();
+        const rss0 = agent.rssKb();
         const down = await agent.run({ op: 'download', bucket: BUCKET, key: `cli-big-${r}`, path: got });
+        memNote(rss0, down);
         note('agent', 'big-down', down.ms ?? NaN);
         rss.push(down.peakRssKb);
         check(down.bytes === BIG, `agent download: ${down.bytes} bytes`);
@@ -153,7 +163,7 @@ void runFigure(async () => {
         `\`${BUCKET}\`, path-style, plain HTTP on 127.0.0.1. **Agent**: the agent's own S3 code in a separate Node ` +
         `process, compiled as \`npm run build\` compiles it and run with plain node (as the installed \`taskrunner\` ` +
         `runs), its client made as the agent makes it (\`createResources\` + \`getS3\`): the 1 GiB file ` +
-        `through \`S3Access.upload\` (lib-storage multipart) and \`S3Access.download\`; the small files through the ` +
+        `through \`S3Access.upload\` (multipart, 8 MiB parts read from the file, 4 in flight) and \`S3Access.download\` (ranged GETs, 8 MiB, 8 in flight); the small files through the ` +
         `staging of a ShellCommandActivity (\`withStaging\`, an S3DataNode directoryPath in and out), timed from the ` +
         `start to the command's start (in) and from the command's end to the end (out). **CLI**: \`${version}\` ` +
         `(\`/usr/bin/aws\`, Debian's package, default settings: 8 MiB parts, 10 requests at once), \`aws s3 cp\` for ` +

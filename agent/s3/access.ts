@@ -50,7 +50,8 @@ export interface S3Access {
   /** A streaming GetObject for record-by-record readers; errors before the first byte reject here. */
   openRead(bucket: string, key: string, signal?: AbortSignal): Promise<Readable>;
   /**
-   * Multipart (parallel parts, constant memory) through lib-storage's Upload; a small body goes as one PutObject.
+   * Multipart (parallel parts, constant memory): a file's parts read from it at their offsets, a stream through
+   * lib-storage's Upload; a body of one part or less goes as one PutObject.
    * On failure or abort the multipart upload is aborted: never a truncated object.
    */
   upload(bucket: string, key: string, source: Readable | string, o: WriteOptions): Promise<void>;
@@ -123,7 +124,7 @@ export function createS3Access(client: S3Client, sdk: Sdk): S3Access {
     list,
     download: (bucket, key, destPath, signal, onProgress) => downloadObject(client, sdk, { bucket, key, destPath, signal, onProgress }),
     openRead: (bucket, key, signal) => openObject(client, sdk, bucket, key, signal),
-    upload: (bucket, key, source, o) => uploadObject(client, bucket, key, source, o),
+    upload: (bucket, key, source, o) => uploadObject(client, sdk, bucket, key, source, o),
     copy: (srcBucket, srcKey, dstBucket, dstKey, o) => serverSideCopy(client, sdk, { srcBucket, srcKey, dstBucket, dstKey, ...o }, head),
     async exists(bucket, key, signal) {
       try {

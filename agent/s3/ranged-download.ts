@@ -1,16 +1,16 @@
 /**
  * Parallel ranged download of one large object into an already chosen temporary file: a single GET stream is
  * bound by one connection's throughput (the AWS CLI fetches ~10 ranges at once). Each range is streamed to its
- * offset in the file, so memory stays at a few socket buffers per range whatever the object size. Every range
- * after the first carries IfMatch on the first response's ETag: a concurrent overwrite fails the download
- * (412) instead of mixing two versions in one file.
+ * offset in the file in batches of written chunks (range-writer.ts), so memory stays at about 1 MiB per range in
+ * flight whatever the object size. Every range after the first carries IfMatch on the first response's ETag: a
+ * concurrent overwrite fails the download (412) instead of mixing two versions in one file.
  */
 import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { toS3Failure } from './errors.js';
 import type { ProgressFn } from './progress.js';
+import { writeRange } from './range-writer.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -34,27 +34,6 @@ export interface RangedJob {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
   opts: RangedOptions;
-}
-
-/** Streams `body` into `fh` at [start, end), stopping after `end`; returns the bytes written. */
-async function writeRange(fh: FileHandle, body: Readable, start: number, end: number, counted: (n: number) => void): Promise<number> {
-  let pos = start;
-  try {
-    for await (const c of body as AsyncIterable<Buffer>) {
-      const chunk = c.length > end - pos ? c.subarray(0, end - pos) : c;
-      let off = 0;
-      while (off < chunk.length) {
-        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off, pos);
-        off += bytesWritten;
-        pos += bytesWritten;
-      }
-      counted(chunk.length);
-      if (pos >= end) break; // leaving the loop destroys the body: the first (unranged) stream is dropped here
-    }
-  } finally {
-    body.destroy();
-  }
-  return pos - start;
 }
 
 export async function rangedDownload(client: S3Client, sdk: Sdk, j: RangedJob): Promise<number> {

@@ -4,17 +4,19 @@
  * `getS3`, the endpoint from AWS_ENDPOINT_URL_S3) and runs one JSON command per stdin line, answering one JSON
  * line on stdout:
  *   {op:'warm', bucket}                         a listing: loads the SDK and opens a connection
- *   {op:'upload', bucket, key, path}            S3Access.upload (lib-storage multipart)
+ *   {op:'upload', bucket, key, path}            S3Access.upload (multipart, parts read from the file)
  *   {op:'download', bucket, key, path}          S3Access.download
  *   {op:'stage', bucket, inPrefix, outPrefix, srcDir}
  *       withStaging of a ShellCommandActivity with an S3DataNode input (directoryPath s3://bucket/inPrefix) and
  *       output (s3://bucket/outPrefix): the staged-in directory is checked (file count and bytes), then srcDir's
  *       files are copied into the output staging directory (not timed) and staged out.
- * Answers carry `ms` (wall time of the timed part) or `error`.
+ * Answers carry `ms` (wall time of the timed part) or `error`. `upload` and `download` take an optional `tune`
+ * (bench/lib/s3-probe.ts compares settings with it): the file upload's part size and parts in flight, or the
+ * ranged download's options, instead of the defaults S3Access uses.
  */
 import { copyFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import winston from 'winston';
@@ -22,12 +24,16 @@ import type { ExecutionContext } from '../../agent/executors/executor.js';
 import { TaskView } from '../../agent/objects.js';
 import { createResources } from '../../agent/resources.js';
 import { getS3 } from '../../agent/s3/access.js';
+import { uploadFile } from '../../agent/s3/file-upload.js';
+import { PartBufferPool } from '../../agent/s3/part-buffers.js';
+import type { RangedOptions } from '../../agent/s3/ranged-download.js';
+import { downloadObject } from '../../agent/s3/transfer.js';
 import { withStaging } from '../../agent/staging/stage.js';
 
 export type AgentCommand =
   | { op: 'warm'; bucket: string }
-  | { op: 'upload'; bucket: string; key: string; path: string }
-  | { op: 'download'; bucket: string; key: string; path: string }
+  | { op: 'upload'; bucket: string; key: string; path: string; tune?: { partSize: number; queueSize: number } }
+  | { op: 'download'; bucket: string; key: string; path: string; tune?: RangedOptions }
   | { op: 'stage'; bucket: string; inPrefix: string; outPrefix: string; srcDir: string; workDir: string };
 
 export interface AgentAnswer {
@@ -39,6 +45,10 @@ export interface AgentAnswer {
   inFiles?: number;
   inBytes?: number;
   error?: string;
+  /** process.memoryUsage() in MiB: the highest of each while the command ran (sampled every 50 ms), and at its end. */
+  memPeak?: Record<string, number>;
+  mem?: Record<string, number>;
+  gcs?: Record<string, number>;
 }
 
 const resources = createResources({
@@ -103,6 +113,9 @@ async function stage(c: Extract<AgentCommand, { op: 'stage' }>): Promise<AgentAn
   return a;
 }
 
+/** The tuned uploads' buffer pools, as S3Access keeps one for its defaults. */
+const pools: Record<string, PartBufferPool> = {};
+
 async function handle(c: AgentCommand): Promise<AgentAnswer> {
   const s3 = await getS3(resources);
   const t0 = performance.now();
@@ -111,10 +124,16 @@ async function handle(c: AgentCommand): Promise<AgentAnswer> {
       for await (const _ of s3.list(c.bucket, '')) break;
       return { ms: performance.now() - t0 };
     case 'upload':
-      await s3.upload(c.bucket, c.key, c.path, { sse: 'none' });
+      if (c.tune) {
+        const pool = (pools[`${c.tune.partSize}x${c.tune.queueSize}`] ??= new PartBufferPool(c.tune.partSize, c.tune.queueSize));
+        await uploadFile(s3.client, await import('@aws-sdk/client-s3'), { bucket: c.bucket, key: c.key, path: c.path, params: {}, pool, ...c.tune });
+      }
+      else await s3.upload(c.bucket, c.key, c.path, { sse: 'none' });
       return { ms: performance.now() - t0 };
     case 'download': {
-      const bytes = await s3.download(c.bucket, c.key, c.path);
+      const bytes = c.tune
+        ? await downloadObject(s3.client, await import('@aws-sdk/client-s3'), { bucket: c.bucket, key: c.key, destPath: c.path, ranged: c.tune })
+        : await s3.download(c.bucket, c.key, c.path);
       return { ms: performance.now() - t0, bytes };
     }
     case 'stage':
@@ -123,9 +142,26 @@ async function handle(c: AgentCommand): Promise<AgentAnswer> {
 }
 
 const rl = createInterface({ input: process.stdin });
+/** Garbage collections while a command runs, by kind (minor, major, incremental, weakcb), count and ms. */
+let gcs: Record<string, number> = {};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = ({ 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' } as Record<number, string>)[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    gcs[kind] = (gcs[kind] ?? 0) + 1;
+    gcs[`${kind}Ms`] = Math.round((gcs[`${kind}Ms`] ?? 0) + e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+
+const memMiB = (): Record<string, number> => Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1024 / 1024)]));
+
 rl.on('line', (line) => {
-  handle(JSON.parse(line) as AgentCommand).then(
-    (a) => process.stdout.write(`${JSON.stringify(a)}\n`),
+  const memPeak = memMiB();
+  gcs = {};
+  const sampler = setInterval(() => {
+    for (const [k, v] of Object.entries(memMiB())) memPeak[k] = Math.max(memPeak[k] ?? 0, v);
+  }, 50);
+  handle(JSON.parse(line) as AgentCommand).finally(() => clearInterval(sampler)).then(
+    (a) => process.stdout.write(`${JSON.stringify({ ...a, memPeak, mem: memMiB(), gcs })}\n`),
     (err: unknown) => process.stdout.write(`${JSON.stringify({ error: (err as Error).message ?? String(err) })}\n`),
   );
 });

@@ -53,7 +53,10 @@ process.on('exit', () => {
 
 /** The agent side: `entry` is compileS3Agent's; without it, the sources through tsx. */
 export function startAgentS3(endpoint: string, entry?: string): AgentS3Process {
-  const child = spawn(process.execPath, entry ? [entry] : ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 's3-agent.ts')], {
+  // BENCH_S3_AGENT_NODE_ARGS: node options for the agent side only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  // By default the node flag installed agents run with (systemd/taskrunner.service).
+  const nodeArgs = (process.env.BENCH_S3_AGENT_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, ...(entry ? [entry] : ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 's3-agent.ts')])], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_S3_FORCE_PATH_STYLE: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['pipe', 'pipe', 'inherit'],
