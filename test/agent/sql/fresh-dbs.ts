@@ -19,17 +19,32 @@ export interface FreshDbs {
   drop(): Promise<void>;
 }
 
-export async function freshDatabases(): Promise<FreshDbs> {
-  const name = `dp_sql_${randomBytes(5).toString('hex')}`;
+export interface FreshDbOptions {
+  /** Database name prefix (a random suffix is added). Default `dp_sql`. */
+  prefix?: string;
+  /** Statements run on the fixture's PostgreSQL session after connecting (e.g. a time zone). */
+  pgSession?: string[];
+  /** Extra mysql2 connection options for the fixture's MariaDB session. */
+  myOptions?: mysql.ConnectionOptions;
+  /** Statements run on the fixture's MariaDB session after `USE`. */
+  mySession?: string[];
+  /** `CREATE DATABASE` suffix on MariaDB, e.g. `CHARACTER SET utf8mb4`. */
+  myCreateSuffix?: string;
+}
+
+export async function freshDatabases(o: FreshDbOptions = {}): Promise<FreshDbs> {
+  const name = `${o.prefix ?? 'dp_sql'}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ host: PG_HOST, port: PG_PORT, user: 'postgres', database: 'postgres' });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const pgc = new pg.Client({ host: PG_HOST, port: PG_PORT, user: 'postgres', database: name });
   await pgc.connect();
-  const myc = await mysql.createConnection({ host: MY_HOST, port: MY_PORT, user: 'root', rowsAsArray: true });
-  await myc.query(`CREATE DATABASE ${name}`);
+  for (const sql of o.pgSession ?? []) await pgc.query(sql);
+  const myc = await mysql.createConnection({ host: MY_HOST, port: MY_PORT, user: 'root', rowsAsArray: true, ...o.myOptions });
+  await myc.query(`CREATE DATABASE ${name}${o.myCreateSuffix ? ' ' + o.myCreateSuffix : ''}`);
   await myc.query(`USE ${name}`);
+  for (const sql of o.mySession ?? []) await myc.query(sql);
   return {
     name,
     pgUrl: `jdbc:postgresql://${PG_HOST}:${PG_PORT}/${name}`,
