@@ -50,8 +50,9 @@ export interface S3Access {
   /** A streaming GetObject for record-by-record readers; errors before the first byte reject here. */
   openRead(bucket: string, key: string, signal?: AbortSignal): Promise<Readable>;
   /**
-   * Multipart (parallel parts, constant memory): a file's parts read from it at their offsets, a stream through
-   * lib-storage's Upload; a body of one part or less goes as one PutObject.
+   * Multipart (parallel parts, constant memory, reused part buffers): a file's parts read from it at their
+   * offsets, a stream's chunks copied into them; a body of one part or less goes as one PutObject. A stream is
+   * read, not destroyed: on failure the caller destroys it.
    * On failure or abort the multipart upload is aborted: never a truncated object.
    */
   upload(bucket: string, key: string, source: Readable | string, o: WriteOptions): Promise<void>;

@@ -36,7 +36,7 @@ export interface MadeClient {
   destroy(): void;
 }
 
-/** Sockets per client: lib-storage uploads 4 parts at once per transfer, and several transfers may run together. */
+/** Sockets per client: an upload sends 4 parts at once per transfer, and several transfers may run together. */
 const MAX_SOCKETS = 64;
 
 export async function makeS3Client(resources: AgentResources): Promise<MadeClient> {

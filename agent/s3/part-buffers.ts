@@ -1,5 +1,5 @@
 /**
- * Reused part buffers for file uploads (file-upload.ts). A fresh 8 MiB Buffer per part, or even per upload, is
+ * Reused part buffers for uploads (multipart.ts: files and streams). A fresh 8 MiB Buffer per part, or even per upload, is
  * external memory that V8 frees only at a full GC, which it starts after about 64 MiB of it has accumulated: dead
  * parts then add up to 64 MiB to the RSS. Handing the same few Buffers from one part, and one upload, to the next
  * avoids that. The pool keeps at most `max` idle Buffers and drops them after `idleMs` unused (2 s: long enough

@@ -11,6 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { toS3Failure } from './errors.js';
 import type { ProgressFn } from './progress.js';
 import { writeRange } from './range-writer.js';
+import { linkedAbort, runWorkers } from './workers.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -39,10 +40,7 @@ export interface RangedJob {
 export async function rangedDownload(client: S3Client, sdk: Sdk, j: RangedJob): Promise<number> {
   const { rangeSize, concurrency } = j.opts;
   // One controller for all ranges: any failure, or the caller's abort, cancels every request in flight.
-  const ac = new AbortController();
-  const onAbort = () => ac.abort(j.signal?.reason);
-  if (j.signal?.aborted) onAbort();
-  j.signal?.addEventListener('abort', onAbort, { once: true });
+  const { ac, done } = linkedAbort(j.signal);
   const fh = await open(j.tmp, 'w', 0o600);
   let bytes = 0;
   const counted = (n: number) => {
@@ -90,16 +88,10 @@ export async function rangedDownload(client: S3Client, sdk: Sdk, j: RangedJob): 
       ac.signal.removeEventListener('abort', stop);
     }
   };
-  let firstErr: { err: unknown } | undefined; // the root cause, not the aborts it caused in the other ranges
-  const failFast = (p: Promise<void>) =>
-    p.catch((err: unknown) => {
-      firstErr ??= { err };
-      ac.abort(err);
-    });
   try {
-    const tasks = [failFast(firstRange())];
-    for (let i = 1; i < concurrency; i++) tasks.push(failFast(worker()));
-    await Promise.all(tasks);
+    const tasks = [firstRange()];
+    for (let i = 1; i < concurrency; i++) tasks.push(worker());
+    const firstErr = await runWorkers(ac, tasks);
     if (j.signal?.aborted) throw toS3Failure(j.signal.reason ?? new Error('aborted'), 'GetObject', j.bucket, j.key);
     if (firstErr) throw firstErr.err;
     if (bytes !== j.total) {
@@ -107,7 +99,7 @@ export async function rangedDownload(client: S3Client, sdk: Sdk, j: RangedJob): 
     }
     return bytes;
   } finally {
-    j.signal?.removeEventListener('abort', onAbort);
+    done();
     await fh.close();
   }
 }

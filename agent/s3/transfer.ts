@@ -1,8 +1,9 @@
 /**
  * Streaming transfers. Downloads go through a temporary name in the destination's directory and are renamed
  * when complete, so a reader never sees half a file and a failure leaves nothing behind. Uploads: 8 MiB parts, 4 in
- * flight, so memory stays at about 32 MiB per transfer whatever the size; a file's parts are read from it into
- * reused buffers (file-upload.ts), a stream's go through lib-storage's Upload.
+ * flight, so memory stays at about 32 MiB per transfer whatever the size; the parts go through reused buffers
+ * (multipart.ts): a file's are read from it at their offsets (file-upload.ts), a stream's chunks copied into them
+ * (stream-upload.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -19,12 +20,13 @@ import { DEFAULT_RANGED, rangedDownload } from './ranged-download.js';
 import type { RangedOptions } from './ranged-download.js';
 import { sseParams } from './sse.js';
 import type { SseChoice } from './sse.js';
+import { uploadStream } from './stream-upload.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const QUEUE_SIZE = 4;
-/** The file uploads' part buffers, shared by every upload of the process (one upload's worth kept idle). */
+/** The uploads' part buffers, shared by every upload of the process (one upload's worth kept idle). */
 const partBuffers = new PartBufferPool(PART_SIZE, QUEUE_SIZE);
 /**
  * Buffer of the download's counting step and file stream (Node's default is 16 KiB): with more room, a slow disk
@@ -111,37 +113,12 @@ export interface UploadOptions extends SseChoice {
 
 export async function uploadObject(client: S3Client, sdk: Sdk, bucket: string, key: string, source: Readable | string, o: UploadOptions): Promise<void> {
   const params = { ...(o.contentType ? { ContentType: o.contentType } : {}), ...sseParams(o) };
-  if (typeof source === 'string') {
-    // A file: parts read from it at their offsets into reused buffers (file-upload.ts), not lib-storage's copies.
-    try {
-      await uploadFile(client, sdk, { bucket, key, path: source, params, partSize: PART_SIZE, queueSize: QUEUE_SIZE, pool: partBuffers, signal: o.signal, onProgress: o.onProgress });
-    } catch (err) {
-      throw toS3Failure(err, 'Upload', bucket, key);
-    }
-    return;
-  }
-  const { Upload } = await import('@aws-sdk/lib-storage');
-  const ac = new AbortController();
-  const onAbort = () => ac.abort(o.signal?.reason);
-  if (o.signal?.aborted) onAbort();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  const upload = new Upload({
-    client,
-    queueSize: QUEUE_SIZE,
-    partSize: PART_SIZE,
-    leavePartsOnError: false, // abort the multipart upload on any failure: never a truncated object
-    abortController: ac,
-    params: { Bucket: bucket, Key: key, Body: source, ...params },
-  });
-  if (o.onProgress) {
-    const cb = o.onProgress;
-    upload.on('httpUploadProgress', (p) => cb(p.loaded ?? 0, p.total));
-  }
+  const job = { bucket, key, params, partSize: PART_SIZE, queueSize: QUEUE_SIZE, pool: partBuffers, signal: o.signal, onProgress: o.onProgress };
   try {
-    await upload.done();
+    // A file's parts are read from it at their offsets, a stream's copied from its chunks: both into reused buffers.
+    if (typeof source === 'string') await uploadFile(client, sdk, { ...job, path: source });
+    else await uploadStream(client, sdk, { ...job, source });
   } catch (err) {
     throw toS3Failure(err, 'Upload', bucket, key);
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
   }
 }
