@@ -1,10 +1,9 @@
 import { s, shapes, toDate } from '../../protocol/codec.js';
 import { InvalidRequestException } from '../../protocol/errors.js';
 import type { ParameterValue } from '../../protocol/shapes.js';
-import { lockPipeline } from '../core/services.js';
 import { scheduleTypeOf, validateDefinition } from '../definition/index.js';
 import { createRun } from '../scheduler/activate.js';
-import { getDefinition, livePipeline } from '../store/pipelines.js';
+import { lockLivePipelineWithDefinition } from '../store/pipelines.js';
 import { activeDefinition } from './definition-input.js';
 import { defineOperation } from './operation.js';
 
@@ -24,15 +23,14 @@ export const activatePipeline = defineOperation<In, Record<string, never>>({
   input: s.struct({ pipelineId: s.id, parameterValues: s.list(shapes.parameterValue), startTimestamp: s.timestamp }, ['pipelineId']),
   async run({ services }, input) {
     return services.runTx(async (tx) => {
-      await lockPipeline(tx, input.pipelineId);
-      const p = await livePipeline(tx.q, input.pipelineId);
+      // One statement locks the pipeline (serialising its state changes) and reads it with its latest definition.
+      const { pipeline: p, definition: def } = await lockLivePipelineWithDefinition(tx.q, input.pipelineId);
       if (p.latest_def === null) {
         throw new InvalidRequestException(`Pipeline ${input.pipelineId} has no definition; call PutPipelineDefinition first`);
       }
       if (p.state === 'DEACTIVATING') {
         throw new InvalidRequestException(`Pipeline ${input.pipelineId} is still DEACTIVATING; activate it once it is INACTIVE`);
       }
-      const def = await getDefinition(tx.q, input.pipelineId, p.latest_def);
       if (!def) throw new Error(`definition ${p.latest_def} of ${input.pipelineId} is missing`);
       // Values given now are checked together with the stored definition.
       const values = input.parameterValues?.length ? input.parameterValues : undefined;
@@ -65,7 +63,7 @@ export const activatePipeline = defineOperation<In, Record<string, never>>({
       }
       const start = input.startTimestamp !== undefined ? toDate(input.startTimestamp) : undefined;
       if (start && Number.isNaN(start.getTime())) throw new InvalidRequestException(`startTimestamp '${input.startTimestamp}' is not a valid time`);
-      await tx.q.query(`UPDATE pipelines SET state = 'SCHEDULED', active_def = $2 WHERE pipeline_id = $1`, [input.pipelineId, def.version]);
+      // createRun also marks the pipeline SCHEDULED with this version active (one UPDATE with its run counters).
       const run = await createRun(tx, p, def, values, start);
       services.log.info(`pipeline ${input.pipelineId} activated: run ${run.runId} at ${run.scheduledStart}, ${run.instanceIds.length} instances`);
       return {};

@@ -4,7 +4,7 @@
  */
 import { formatDateTime } from '../../protocol/datetime.js';
 import type { Tx } from '../core/services.js';
-import type { ObjectRow, RuntimeExtras } from '../store/objects.js';
+import type { NewObject, ObjectRow, RuntimeExtras } from '../store/objects.js';
 import { getObject, insertObjects, isTerminal, updateObject } from '../store/objects.js';
 import { attemptId } from './plan.js';
 import { runDefinition } from './run-definition.js';
@@ -26,9 +26,12 @@ async function pausedComponents(tx: Tx, pipelineId: string): Promise<string[]> {
   return rows[0]?.paused_components ?? [];
 }
 
-/** All of an instance's dependencies are FINISHED: data nodes finish, runnable objects get an attempt. */
-export async function makeReady(tx: Tx, inst: ObjectRow): Promise<void> {
-  if ((await pausedComponents(tx, inst.pipeline_id)).includes(inst.component_id)) {
+/**
+ * All of an instance's dependencies are FINISHED: data nodes finish, runnable objects get an attempt. `paused`
+ * (the pipeline's paused_components) may be passed by a caller that read it in this transaction, to save a read.
+ */
+export async function makeReady(tx: Tx, inst: ObjectRow, paused?: readonly string[]): Promise<void> {
+  if ((paused ?? (await pausedComponents(tx, inst.pipeline_id))).includes(inst.component_id)) {
     await updateObject(tx.q, inst, { status: 'PAUSED', fields: { pausedFrom: 'READY' } });
     return;
   }
@@ -36,34 +39,37 @@ export async function makeReady(tx: Tx, inst: ObjectRow): Promise<void> {
   await newAttempt(tx, inst, 0);
 }
 
+/** The row of attempt `n` of an instance, available to runners after `delayMs` (newAttempt, and createRun's roots). */
+export function attemptRow(tx: Tx, inst: Omit<NewObject, 'sphere' | 'instance_id'>, n: number, delayMs: number): NewObject {
+  return {
+    pipeline_id: inst.pipeline_id,
+    object_id: attemptId(inst.object_id, n),
+    sphere: 'ATTEMPT',
+    run_id: inst.run_id,
+    component_id: inst.component_id,
+    instance_id: inst.object_id,
+    referrer_id: inst.referrer_id,
+    kind: inst.kind,
+    status: 'WAITING_FOR_RUNNER',
+    scheduled_start: inst.scheduled_start,
+    scheduled_end: inst.scheduled_end,
+    actual_start: formatDateTime(tx.now),
+    worker_group: inst.worker_group,
+    attempt_no: n,
+    tries_left: null,
+    head_attempt: null,
+    fields: {},
+    available_at: new Date(tx.now + delayMs),
+    created_at: new Date(tx.now),
+  };
+}
+
 /** The next attempt of an instance, available to runners after `delayMs`. */
 export async function newAttempt(tx: Tx, inst: ObjectRow, delayMs: number): Promise<void> {
   const n = inst.attempt_no + 1;
-  const id = attemptId(inst.object_id, n);
-  const now = formatDateTime(tx.now);
-  await insertObjects(tx.q, [
-    {
-      pipeline_id: inst.pipeline_id,
-      object_id: id,
-      sphere: 'ATTEMPT',
-      run_id: inst.run_id,
-      component_id: inst.component_id,
-      instance_id: inst.object_id,
-      referrer_id: inst.referrer_id,
-      kind: inst.kind,
-      status: 'WAITING_FOR_RUNNER',
-      scheduled_start: inst.scheduled_start,
-      scheduled_end: inst.scheduled_end,
-      actual_start: now,
-      worker_group: inst.worker_group,
-      attempt_no: n,
-      tries_left: null,
-      head_attempt: null,
-      fields: {},
-      available_at: new Date(tx.now + delayMs),
-      created_at: new Date(tx.now),
-    },
-  ]);
+  const attempt = attemptRow(tx, inst, n, delayMs);
+  const id = attempt.object_id;
+  await insertObjects(tx.q, [attempt]);
   await updateObject(tx.q, inst, {
     status: 'WAITING_FOR_RUNNER',
     attempt_no: n,
@@ -215,10 +221,15 @@ export async function checkRunDone(tx: Tx, pipelineId: string, runId: number): P
   await settleDeactivation(tx, pipelineId);
 }
 
-/** Start queued runs while fewer than maxActiveInstances (on Default; 1 by default) are running. */
-export async function startQueuedRuns(tx: Tx, pipelineId: string): Promise<void> {
-  const state = await tx.q.query<{ state: string }>('SELECT state FROM pipelines WHERE pipeline_id = $1', [pipelineId]);
-  if (state[0]?.state !== 'SCHEDULED') return;
+/**
+ * Start queued runs while fewer than maxActiveInstances (on Default; 1 by default) are running. `scheduled`: the
+ * caller has just set the pipeline SCHEDULED in this transaction, so its state need not be read again.
+ */
+export async function startQueuedRuns(tx: Tx, pipelineId: string, scheduled = false): Promise<void> {
+  if (!scheduled) {
+    const state = await tx.q.query<{ state: string }>('SELECT state FROM pipelines WHERE pipeline_id = $1', [pipelineId]);
+    if (state[0]?.state !== 'SCHEDULED') return;
+  }
   const runs = await tx.q.query<{ run_id: number; status: string }>(
     `SELECT run_id, status FROM runs WHERE pipeline_id = $1 AND status IN ('RUNNING','QUEUED') ORDER BY run_id FOR UPDATE`,
     [pipelineId],
@@ -235,8 +246,11 @@ export async function startQueuedRuns(tx: Tx, pipelineId: string): Promise<void>
   }
 }
 
-/** Instances of a running run with nothing to wait for become ready. */
-export async function startRunInstances(tx: Tx, pipelineId: string, runId: number): Promise<void> {
+/**
+ * Instances of a running run with nothing to wait for become ready. `paused`: the pipeline's paused_components if
+ * the caller read them in this transaction (otherwise read once here, not per instance).
+ */
+export async function startRunInstances(tx: Tx, pipelineId: string, runId: number, paused?: readonly string[]): Promise<void> {
   const roots = await tx.q.query<R>(
     `SELECT o.* FROM objects o WHERE o.pipeline_id = $1 AND o.run_id = $2 AND o.sphere = 'INSTANCE'
         AND o.status = 'WAITING_ON_DEPENDENCIES'
@@ -245,10 +259,16 @@ export async function startRunInstances(tx: Tx, pipelineId: string, runId: numbe
       ORDER BY o.object_id FOR UPDATE`,
     [pipelineId, runId],
   );
+  if (!roots.length) return;
+  const pausedNow = paused ?? (await pausedComponents(tx, pipelineId));
+  // Only a data node finishing (its dependents advance, its run may end) can change other rows: after one, the
+  // remaining roots are read again, as one may already have been made ready.
+  let moved = false;
   for (const inst of roots) {
-    const fresh = await getObject(tx.q, pipelineId, inst.object_id);
-    // A data node finishing above may already have made this one ready.
-    if (fresh?.status === 'WAITING_ON_DEPENDENCIES') await makeReady(tx, fresh);
+    const fresh = moved ? await getObject(tx.q, pipelineId, inst.object_id) : inst;
+    if (fresh?.status !== 'WAITING_ON_DEPENDENCIES') continue;
+    await makeReady(tx, fresh, pausedNow);
+    if (fresh.kind === 'datanode') moved = true;
   }
 }
 

@@ -39,12 +39,38 @@ export async function findPipeline(q: Queryable, id: string, forUpdate = false):
   return rows[0];
 }
 
-/** The pipeline, or PipelineNotFoundException / PipelineDeletedException naming it. */
-export async function livePipeline(q: Queryable, id: string, forUpdate = false): Promise<PipelineRow> {
-  const p = await findPipeline(q, id, forUpdate);
+function assertLive(p: PipelineRow | undefined, id: string): PipelineRow {
   if (!p) throw new PipelineNotFoundException(`Pipeline ${id} not found`);
   if (p.deleted_at) throw new PipelineDeletedException(`Pipeline ${id} was deleted`);
   return p;
+}
+
+/** The pipeline, or PipelineNotFoundException / PipelineDeletedException naming it. */
+export async function livePipeline(q: Queryable, id: string, forUpdate = false): Promise<PipelineRow> {
+  return assertLive(await findPipeline(q, id, forUpdate), id);
+}
+
+/**
+ * livePipeline locked FOR UPDATE together with its latest definition, in one statement (ActivatePipeline).
+ * The definition is read in the statement's snapshot, which can predate a PutPipelineDefinition we waited for on
+ * the lock (the locked row itself is the newest); when it does not match the row's latest_def it is read again.
+ */
+export async function lockLivePipelineWithDefinition(
+  q: Queryable,
+  id: string,
+): Promise<{ pipeline: PipelineRow; definition: DefinitionRow | undefined }> {
+  const rows = await q.query<PipelineRow & { latest_definition?: DefinitionRow | null } & Record<string, unknown>>(
+    `SELECT p.*, (SELECT to_jsonb(d) FROM definitions d WHERE d.pipeline_id = p.pipeline_id AND d.version = p.latest_def) AS latest_definition
+       FROM pipelines p WHERE p.pipeline_id = $1 FOR UPDATE OF p`,
+    [id],
+  );
+  const row = rows[0];
+  const found = row?.latest_definition ?? undefined;
+  if (row) delete row.latest_definition;
+  const pipeline = assertLive(row, id);
+  if (pipeline.latest_def === null) return { pipeline, definition: undefined };
+  const definition = found?.version === pipeline.latest_def ? found : await getDefinition(q, id, pipeline.latest_def);
+  return { pipeline, definition };
 }
 
 export async function getDefinition(q: Queryable, pipelineId: string, version: number): Promise<DefinitionRow | undefined> {
