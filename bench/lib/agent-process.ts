@@ -76,8 +76,9 @@ export function startAgent(o: AgentOpts): BenchAgent {
   const spawnedAt = wallMs();
   const child = spawn(process.execPath, [...prof, ...args], {
     cwd: dir,
-    // No EC2 here: IMDS would only add its time-out to the start-up figure.
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...o.env },
+    // As systemd/taskrunner.service runs it (MALLOC_ARENA_MAX); no EC2 here: IMDS would only add its time-out to
+    // the start-up figure.
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));

@@ -58,7 +58,7 @@ export function startAgentS3(endpoint: string, entry?: string): AgentS3Process {
   const nodeArgs = (process.env.BENCH_S3_AGENT_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter((a) => a !== '');
   const child = spawn(process.execPath, [...nodeArgs, ...(entry ? [entry] : ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 's3-agent.ts')])], {
     cwd: REPO_ROOT,
-    env: { ...process.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_S3_FORCE_PATH_STYLE: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' /* as systemd/taskrunner.service */, AWS_ENDPOINT_URL_S3: endpoint, AWS_S3_FORCE_PATH_STYLE: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.add(child);

@@ -206,7 +206,7 @@ export async function agentCopy(endpoint: string, objects: Record<string, Record
   const t0 = performance.now();
   // --max-semi-space-size=2: the node flag installed agents run with (systemd/taskrunner.service).
   const child = spawn(process.execPath, ['--max-semi-space-size=2', ...prof, join(HERE, 'sql-copy-child.mjs'), JSON.stringify({ endpoint, objects })], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' /* as systemd/taskrunner.service */, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.add(child);
