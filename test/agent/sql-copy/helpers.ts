@@ -3,6 +3,13 @@
  * on both per test file, dropped after) and s3rver.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestS3 } from '../../support/s3.js';
+import type { TestS3 } from '../../support/s3.js';
+import { runCopy } from '../copy/helpers.js';
+import type { CopyRun, Objects } from '../copy/helpers.js';
 import { freshDatabases } from '../sql/fresh-dbs.js';
 import type { FreshDbs } from '../sql/fresh-dbs.js';
 import type { FieldValue } from '../s3/context.js';
@@ -41,4 +48,51 @@ export async function noAgentConnections(dbs: CopyDbs): Promise<void> {
     await dbs.pg('select pg_sleep(0.01)');
   }
   assert.fail('the copy left a PostgreSQL connection open');
+}
+
+export interface CopyFixture {
+  readonly s3: TestS3;
+  readonly dbs: CopyDbs;
+  /** A scratch directory of the running test. */
+  readonly dir: string;
+  /** CopyActivity over `objects` by an in-process agent on this fixture's S3. */
+  copy(objects: Objects): Promise<CopyRun>;
+}
+
+/**
+ * The hooks of a describe block that copies between s3rver and fresh databases: both started once (then `setup`
+ * adds buckets, objects and tables), a scratch directory per test, everything removed after.
+ */
+export function copyFixture(setup: (s3: TestS3, dbs: CopyDbs) => Promise<void>): CopyFixture {
+  let s3: TestS3 | undefined;
+  let dbs: CopyDbs | undefined;
+  let dir: string | undefined;
+  const need = <T>(v: T | undefined, what: string): T => v ?? assert.fail(`${what} is used outside the fixture's tests`);
+  before(async () => {
+    s3 = await startTestS3();
+    dbs = await copyDatabases();
+    await setup(s3, dbs);
+  });
+  after(async () => {
+    await dbs?.drop();
+    await s3?.close();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dp-sqlcopy-'));
+  });
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get s3() {
+      return need(s3, 's3');
+    },
+    get dbs() {
+      return need(dbs, 'dbs');
+    },
+    get dir() {
+      return need(dir, 'dir');
+    },
+    copy: (objects) => runCopy(need(dir, 'dir'), need(s3, 's3').resources(), objects),
+  };
 }

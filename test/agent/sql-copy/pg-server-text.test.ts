@@ -4,9 +4,6 @@
  * the cursor path for the types, layouts and queries it does not allow.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
@@ -20,11 +17,8 @@ import { escapedEncoder } from '../../../agent/formats/escaped.js';
 import type { DataFormat } from '../../../agent/formats/format.js';
 import { dpCsv } from '../../../agent/formats/dp-csv.js';
 import { quietLogger } from '../../support/agent.js';
-import { startTestS3 } from '../../support/s3.js';
-import type { TestS3 } from '../../support/s3.js';
-import { failed, finished, runCopy, s3Node } from '../copy/helpers.js';
-import type { Objects } from '../copy/helpers.js';
-import { copyDatabases, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
+import { failed, finished, s3Node } from '../copy/helpers.js';
+import { copyDatabases, copyFixture, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
 import type { CopyDbs } from './helpers.js';
 
 const log = quietLogger();
@@ -192,32 +186,19 @@ describe('PostgreSQL COPY text for SQL -> S3', () => {
   });
 
   describe('CopyActivity', () => {
-    let s3: TestS3;
-    let dbs: CopyDbs;
-    let dir: string;
-    before(async () => {
-      s3 = await startTestS3();
+    const fx = copyFixture(async (s3, dbs) => {
       await s3.createBucket('out');
-      dbs = await copyDatabases();
       await dbs.pg(VALS);
     });
-    after(async () => {
-      await dbs?.drop();
-      await s3?.close();
-    });
-    beforeEach(() => {
-      dir = mkdtempSync(join(tmpdir(), 'dp-sqlcopy-'));
-    });
-    afterEach(() => rmSync(dir, { recursive: true, force: true }));
-    const copy = (objects: Objects) => runCopy(dir, s3.resources(), objects);
+    const { copy } = fx;
     const serverWrote = (lines: string[]) => lines.some((l) => /^info: In: PostgreSQL writes the (CSV|TSV) text itself \(COPY \.\.\. TO STDOUT\)/.test(l));
 
     it('CSV through COPY: the documented bytes, the row count in the log', async () => {
-      const r = await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'vals', selectQuery: 'select id, t, b, n, ts, tm from vals where id in (2, 3, 5) order by id' }), Out: s3Node('file:s3://out/v.csv') });
+      const r = await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 'vals', selectQuery: 'select id, t, b, n, ts, tm from vals where id in (2, 3, 5) order by id' }), Out: s3Node('file:s3://out/v.csv') });
       finished(r);
       assert.ok(serverWrote(r.ctx.lines), r.ctx.lines.join('\n'));
       assert.equal(
-        (await s3.getObject('out', 'v.csv')).toString('utf8'),
+        (await fx.s3.getObject('out', 'v.csv')).toString('utf8'),
         '2,\\N,\\N,\\N,\\N,\\N\n' +
           '3,N,t,-0.000001,2026-01-02 03:04:05.12,12:34:56.5\n' +
           '5,back\\\\slash\\, comma\\nLF\\rCR\tTAB\bBS\fFF\vVT\x01SOH\x1fUS end\\\\,t,NaN,0001-01-01 00:00:00.000001,00:00:00.000001\n',
@@ -227,40 +208,40 @@ describe('PostgreSQL COPY text for SQL -> S3', () => {
 
     it('TSV gzip through COPY', async () => {
       const r = await copy({
-        Db: pgDb(dbs),
+        Db: pgDb(fx.dbs),
         In: sqlNodeOf('Db', { table: 'vals', selectQuery: "select id, t from vals where id in (4, 6) order by id" }),
         Out: s3Node('file:s3://out/v.tsv.gz', { dataFormat: { ref: 'T' }, compression: 'gzip' }),
         T: { type: 'TSV' },
       });
       finished(r);
       assert.ok(serverWrote(r.ctx.lines));
-      assert.equal(gunzipSync(await s3.getObject('out', 'v.tsv.gz')).toString('utf8'), '4\t\\\\N\n6\tunicode é 日本 🎉 | pipe\n');
+      assert.equal(gunzipSync(await fx.s3.getObject('out', 'v.tsv.gz')).toString('utf8'), '4\t\\\\N\n6\tunicode é 日本 🎉 | pipe\n');
     });
 
     // ~20 MB: more than two 8 MiB parts, so the COPY is still running when the upload or the statement fails.
     const BIG = `select g, repeat('x', 60), g * 1.5 from generate_series(1, 300000) g`;
 
     it('an upload that fails mid-COPY: the output node error, the connection closed', async () => {
-      const r = await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 't', selectQuery: BIG }), Out: s3Node('file:s3://no-such-bucket/x.csv') });
+      const r = await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 't', selectQuery: BIG }), Out: s3Node('file:s3://no-such-bucket/x.csv') });
       failed(r, 'S3NoSuchBucket', /^Out\.filePath: .*s3:\/\/no-such-bucket\/x\.csv.*does not exist/);
       assert.ok(serverWrote(r.ctx.lines));
-      await noAgentConnections(dbs);
+      await noAgentConnections(fx.dbs);
     });
 
     it('a statement that fails mid-COPY: SqlStatementFailed with the database message, no object', async () => {
-      const r = await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 't', selectQuery: 'select g, 1 / (g - 250000) from generate_series(1, 300000) g' }), Out: s3Node('file:s3://out/div.csv') });
+      const r = await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 't', selectQuery: 'select g, 1 / (g - 250000) from generate_series(1, 300000) g' }), Out: s3Node('file:s3://out/div.csv') });
       failed(r, 'SqlStatementFailed', /^In: selectQuery "select g, 1 \/ \(g - 250000\).*" on postgres .* failed: division by zero/);
       assert.ok(serverWrote(r.ctx.lines));
-      assert.deepEqual(await s3.listKeys('out', 'div'), []);
-      await noAgentConnections(dbs);
+      assert.deepEqual(await fx.s3.listKeys('out', 'div'), []);
+      await noAgentConnections(fx.dbs);
     });
 
     it('a float column: the cursor path, saying why', async () => {
-      const r = await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'vals', selectQuery: 'select id, 1e15::float8 as f from vals where id = 1' }), Out: s3Node('file:s3://out/f.csv') });
+      const r = await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 'vals', selectQuery: 'select id, 1e15::float8 as f from vals where id = 1' }), Out: s3Node('file:s3://out/f.csv') });
       finished(r);
       assert.ok(!serverWrote(r.ctx.lines));
       assert.ok(r.ctx.lines.some((l) => /^debug: In: rows read through a cursor and rendered by the agent \(column f is float/.test(l)), r.ctx.lines.join('\n'));
-      assert.equal((await s3.getObject('out', 'f.csv')).toString('utf8'), '1,1000000000000000\n');
+      assert.equal((await fx.s3.getObject('out', 'f.csv')).toString('utf8'), '1,1000000000000000\n');
     });
   });
 });

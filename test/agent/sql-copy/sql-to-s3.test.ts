@@ -1,15 +1,8 @@
 /** SQL -> S3: PostgreSQL and MariaDB rows into dp-csv, TSV (gzip) and Custom files, byte-exact. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startTestS3 } from '../../support/s3.js';
-import type { TestS3 } from '../../support/s3.js';
-import { failed, finished, runCopy, s3Node } from '../copy/helpers.js';
-import type { Objects } from '../copy/helpers.js';
-import { copyDatabases, myDb, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
-import type { CopyDbs } from './helpers.js';
+import { failed, finished, s3Node } from '../copy/helpers.js';
+import { copyFixture, myDb, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
 
 const PG_ITEMS = `
 create table items (id int primary key, name text, price numeric(20,4), big bigint, ok boolean, at timestamp(6),
@@ -50,101 +43,86 @@ const MY_TSV =
   '4\tünïcödé 日本\t0.0000\t1\t1\t2026-01-02 00:00:00.000001\t2026-01-01 22:00:00\t2000-02-29\t-2.5\t5c\t1\t00:00:00\n';
 
 describe('CopyActivity SQL -> S3', () => {
-  let s3: TestS3;
-  let dbs: CopyDbs;
-  let dir: string;
-
-  before(async () => {
-    s3 = await startTestS3();
+  const fx = copyFixture(async (s3, dbs) => {
     await s3.createBucket('out');
-    dbs = await copyDatabases();
     await dbs.pg(PG_ITEMS);
     for (const s of MY_ITEMS) await dbs.my(s);
   });
-  after(async () => {
-    await dbs?.drop();
-    await s3?.close();
-  });
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dp-sqlcopy-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  const copy = (objects: Objects) => runCopy(dir, s3.resources(), objects);
+  const { copy } = fx;
 
   it('PostgreSQL -> CSV file: every value rendered as documented, byte-exact', async () => {
     const r = await copy({
-      Db: pgDb(dbs),
+      Db: pgDb(fx.dbs),
       In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select * from items order by id' }),
       Out: s3Node('file:s3://out/pg/items.csv'),
     });
     finished(r);
-    assert.equal((await s3.getObject('out', 'pg/items.csv')).toString('utf8'), PG_CSV);
+    assert.equal((await fx.s3.getObject('out', 'pg/items.csv')).toString('utf8'), PG_CSV);
     assert.ok(r.ctx.lines.some((l) => /6 rows of In written to s3:\/\/out\/pg\/items\.csv/.test(l)), r.ctx.lines.join('\n'));
   });
 
   it('MariaDB -> TSV gzip under a directoryPath: part-00000.tsv.gz, byte-exact after gunzip', async () => {
     const r = await copy({
-      Db: myDb(dbs),
+      Db: myDb(fx.dbs),
       In: { type: 'MySqlDataNode', database: { ref: 'Db' }, table: 'items', selectQuery: 'select * from items order by id' },
       Out: s3Node('dir:s3://out/my/', { dataFormat: { ref: 'T' }, compression: 'gzip' }),
       T: { type: 'TSV' },
     });
     finished(r);
-    assert.deepEqual(await s3.listKeys('out', 'my/'), ['my/part-00000.tsv.gz']);
-    const gz = await s3.getObject('out', 'my/part-00000.tsv.gz');
+    assert.deepEqual(await fx.s3.listKeys('out', 'my/'), ['my/part-00000.tsv.gz']);
+    const gz = await fx.s3.getObject('out', 'my/part-00000.tsv.gz');
     assert.equal(gunzipSync(gz).toString('utf8'), MY_TSV);
   });
 
   it('MariaDB JSON values: the server text, not a parsed object', async () => {
     const r = await copy({
-      Db: myDb(dbs),
+      Db: myDb(fx.dbs),
       In: { type: 'MySqlDataNode', database: { ref: 'Db' }, table: 'items', selectQuery: `select json_object('a', 'é', 'n', 1.50), json_extract('{"x": [1, 2]}', '$.x')` },
       Out: s3Node('file:s3://out/my/json.csv'),
     });
     finished(r);
-    assert.equal((await s3.getObject('out', 'my/json.csv')).toString('utf8'), '{"a": "é"\\, "n": 1.50},[1\\, 2]\n');
+    assert.equal((await fx.s3.getObject('out', 'my/json.csv')).toString('utf8'), '{"a": "é"\\, "n": 1.50},[1\\, 2]\n');
   });
 
   it('no selectQuery: select * from schemaName.table; a Custom format; the inline legacy connection form', async () => {
-    await dbs.pg('create schema if not exists sales; create table if not exists sales.t (a int, b text); truncate sales.t; insert into sales.t values (1, $$x$$), (2, null)');
+    await fx.dbs.pg('create schema if not exists sales; create table if not exists sales.t (a int, b text); truncate sales.t; insert into sales.t values (1, $$x$$), (2, null)');
     const r = await copy({
-      In: { type: 'SqlDataNode', connectionString: dbs.pgUrl, username: 'postgres', '*password': 'x', table: 't', schemaName: 'sales' },
+      In: { type: 'SqlDataNode', connectionString: fx.dbs.pgUrl, username: 'postgres', '*password': 'x', table: 't', schemaName: 'sales' },
       Out: s3Node('file:s3://out/custom.txt', { dataFormat: { ref: 'C' } }),
       C: { type: 'Custom', columnSeparator: '|' },
     });
     finished(r);
-    const text = (await s3.getObject('out', 'custom.txt')).toString('utf8');
+    const text = (await fx.s3.getObject('out', 'custom.txt')).toString('utf8');
     assert.deepEqual(text.split('\n').sort(), ['', '1|x', '2|']);
   });
 
   it('an empty result writes an empty object; a failing selectQuery names the node, query and database and writes nothing', async () => {
-    finished(await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select * from items where false' }), Out: s3Node('file:s3://out/empty.csv') }));
-    assert.equal((await s3.getObject('out', 'empty.csv')).length, 0);
+    finished(await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select * from items where false' }), Out: s3Node('file:s3://out/empty.csv') }));
+    assert.equal((await fx.s3.getObject('out', 'empty.csv')).length, 0);
     const msg = failed(
-      await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select nope from items' }), Out: s3Node('file:s3://out/bad.csv') }),
+      await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select nope from items' }), Out: s3Node('file:s3://out/bad.csv') }),
       'SqlStatementFailed',
       /^In: selectQuery "select nope from items" on postgres 127\.0\.0\.1:5432\/dp_copy_\w+ as user "postgres" \(object Db\) failed: column "nope" does not exist/,
     );
     assert.doesNotMatch(msg, /unused/);
-    assert.deepEqual(await s3.listKeys('out', 'bad'), []);
+    assert.deepEqual(await fx.s3.listKeys('out', 'bad'), []);
   });
 
   it('an output bucket that does not exist fails naming the output node; the database connection is closed', async () => {
     failed(
-      await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'items' }), Out: s3Node('file:s3://no-such-bucket/x.csv') }),
+      await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 'items' }), Out: s3Node('file:s3://no-such-bucket/x.csv') }),
       'S3NoSuchBucket',
       /^Out\.filePath: .*s3:\/\/no-such-bucket\/x\.csv.*does not exist/,
     );
-    await noAgentConnections(dbs);
+    await noAgentConnections(fx.dbs);
   });
 
   it('a value the Custom format cannot hold fails the copy with no object', async () => {
     failed(
-      await copy({ Db: pgDb(dbs), In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select name from items order by id' }), Out: s3Node('file:s3://out/c2.txt', { dataFormat: { ref: 'C' } }), C: { type: 'Custom', columnSeparator: ',' } }),
+      await copy({ Db: pgDb(fx.dbs), In: sqlNodeOf('Db', { table: 'items', selectQuery: 'select name from items order by id' }), Out: s3Node('file:s3://out/c2.txt', { dataFormat: { ref: 'C' } }), C: { type: 'Custom', columnSeparator: ',' } }),
       'MalformedRecord',
       /^Out\.dataFormat \(s3:\/\/out\/c2\.txt\): output record 2, value 1: contains the columnSeparator/,
     );
-    assert.deepEqual(await s3.listKeys('out', 'c2'), []);
+    assert.deepEqual(await fx.s3.listKeys('out', 'c2'), []);
   });
 });
