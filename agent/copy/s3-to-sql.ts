@@ -5,6 +5,8 @@
  * Values are bound as text (`\N` / NULL as SQL NULL) and the database converts them to the column types; the
  * session runs in UTC, so timestamps without an offset are UTC (as SQL -> S3 writes them).
  * A malformed record fails the attempt with the object and its line; nothing is committed (sql-writer.ts).
+ * PostgreSQL loads with COPY ... FROM STDIN instead when the insertQuery is a plain column list (pg-copy-load.ts):
+ * the same rows, and on a failure the insertQuery path runs again to name the record.
  */
 import type { Readable } from 'node:stream';
 import { readRecords } from '../formats/streams.js';
@@ -17,6 +19,9 @@ import { CopyProgress } from './progress.js';
 import { s3NodeLocation, sourceObjects } from './s3-node.js';
 import type { SourceObject } from './s3-node.js';
 import { connectNode, sqlNode } from './sql-node.js';
+import { copyLoad, copyMode, decodedBytes } from './pg-copy-load.js';
+import type { CopySource } from './pg-copy-load.js';
+import { pgCopyTarget } from './pg-copy-target.js';
 import { insertAll, prepareTarget } from './sql-writer.js';
 import type { SourceRecord } from './sql-writer.js';
 import { encodingFor } from './sql-to-s3.js';
@@ -55,7 +60,37 @@ export async function copyS3ToSql(req: CopyRequest): Promise<CopySummary> {
   try {
     const target = await prepareTarget(dst, conn, ctx);
     ctx.log.info(`Copying ${sources.length} object(s) from ${src.uri} into ${dst.table} of ${output.id} (${dst.where})`);
+    /** PostgreSQL: COPY ... FROM STDIN when the insertQuery allows (pg-copy-load.ts); undefined: use the insertQuery. */
+    async function loadWithCopy(): Promise<number | undefined> {
+      const plan = await pgCopyTarget(target);
+      if (!plan.target) {
+        if (conn.kind === 'postgres') ctx.log.info(`${output.id}: loading with the insertQuery: ${plan.reason}`);
+        return undefined;
+      }
+      ctx.log.info(`${output.id}: loading with COPY ... FROM STDIN, ${copyMode(enc, target.placeholders).why}`);
+      const loaded = await copyLoad(target, plan.target, enc, copySources, progress);
+      if ('rows' in loaded) return loaded.rows;
+      ctx.log.warn(`${output.id}: the COPY stopped (${loaded.redo}); loading again with the insertQuery`);
+      return undefined;
+    }
+    async function* copySources(): AsyncGenerator<CopySource> {
+      for (const s of sources) {
+        const uri = formatS3Uri(src.bucket, s.key);
+        yield { uri, bytes: worded(uri, s) };
+        progress.objects++;
+      }
+    }
+    async function* worded(uri: string, s: SourceObject): AsyncGenerator<Buffer> {
+      try {
+        const body = await s3.openRead(src.bucket, s.key, ctx.signal);
+        yield* decodedBytes(counted(body, src.bucket, s, progress), enc);
+      } catch (err) {
+        throw inContext(err, input.id, src.field, uri);
+      }
+    }
     async function* records(): AsyncGenerator<SourceRecord> {
+      progress.bytes = 0;
+      progress.objects = 0;
       for (const s of sources) {
         const uri = formatS3Uri(src.bucket, s.key);
         let k = 0;
@@ -71,7 +106,8 @@ export async function copyS3ToSql(req: CopyRequest): Promise<CopySummary> {
         progress.objects++;
       }
     }
-    rows = await insertAll(target, records(), progress);
+    const copied = await loadWithCopy();
+    rows = copied ?? (await insertAll(target, records(), progress));
   } finally {
     progress.done();
     await conn.close();

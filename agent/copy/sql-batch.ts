@@ -24,14 +24,23 @@ export interface BatchInsert {
 
 const SIMPLE = /^(insert\s+into\s[\s\S]*?\svalues)\s*(\(\s*\?(?:\s*,\s*\?)*\s*\))\s*;?\s*$/i;
 
+/**
+ * `insert into t (...) values` when `insert` (with `placeholders` ?) has the simple form (one tuple of bare ?,
+ * nothing after it), else undefined. Also how the PostgreSQL COPY path (pg-copy-target.ts) recognises it.
+ */
+export function simpleInsertHead(insert: string, placeholders: number, dialect: Dialect): string | undefined {
+  const m = SIMPLE.exec(insert);
+  if (!m) return undefined;
+  const tupleAt = m[1].length;
+  const offsets = placeholderOffsets(insert, dialect);
+  const simple = offsets.length === placeholders && offsets.every((o) => o > tupleAt) && !/\?\?/.test(m[2]);
+  return simple ? m[1] : undefined;
+}
+
 /** How `insert` (with `placeholders` ?) is run in batches; rows = 1 when it is not of the simple form. */
 export function batchInsert(insert: string, placeholders: number, dialect: Dialect): BatchInsert {
-  const m = SIMPLE.exec(insert);
-  const tupleAt = m ? m[1].length : -1;
-  const offsets = m ? placeholderOffsets(insert, dialect) : [];
-  const simple = m !== null && offsets.length === placeholders && offsets.every((o) => o > tupleAt) && !/\?\?/.test(m[2]);
-  if (!simple) return { rows: 1, sql: () => insert };
-  const head = m[1];
+  const head = simpleInsertHead(insert, placeholders, dialect);
+  if (head === undefined) return { rows: 1, sql: () => insert };
   const tuple = `(${Array.from({ length: placeholders }, () => '?').join(', ')})`;
   const rows = Math.max(1, Math.min(MAX_ROWS[dialect], Math.floor(MAX_PARAMS[dialect] / placeholders)));
   const cache = new Map<number, string>();

@@ -8,6 +8,7 @@
  *
  * From PostgreSQL to CSV/TSV, when every column's server text is already what render.ts writes, the server
  * writes the text instead (pg-text.ts), byte-identical:  COPY TO STDOUT -> unescape -> gzip -> multipart upload
+ * From MySQL likewise (mysql-text.ts): a wrapping query returns each record's text -> LFs -> gzip -> upload
  *
  * Backpressure runs end to end (the cursor is read only when the upload has room), so memory is constant
  * whatever the row count. Any failure (connection lost, statement error, abort) destroys the upload's body,
@@ -30,6 +31,7 @@ import type { EngineKind } from '../sql/options.js';
 import { batchRenderer } from '../sql/render.js';
 import { inContext } from './copier.js';
 import type { CopyRequest, CopySummary } from './copier.js';
+import { lineChunks, mysqlTextPlan } from './mysql-text.js';
 import { serverTextPlan, unescapeTransform } from './pg-text.js';
 import { CopyProgress } from './progress.js';
 import { s3NodeLocation } from './s3-node.js';
@@ -96,25 +98,30 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
     cause ??= { err: sqlFailure(err, input.id, doing('selectQuery', query, src)) };
     return cause.err;
   };
+  async function* failing(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    try {
+      yield* chunks;
+    } catch (err) {
+      throw sourceFailed(err);
+    }
+  }
   try {
-    const { plan, reason } = await serverTextPlan(conn, query, enc);
+    const pg = await serverTextPlan(conn, query, enc);
+    const my = conn.kind === 'mysql' ? await mysqlTextPlan(conn, query, enc) : undefined;
     let source: Readable;
     let stages: Transform[];
-    if (plan && conn.copyOut) {
+    const gzip = compressor(enc.compression);
+    if (pg.plan && conn.copyOut) {
       ctx.log.info(`${input.id}: PostgreSQL writes the ${enc.format.type} text itself (COPY ... TO STDOUT): every column's text is what the agent would write`);
-      const chunks = conn.copyOut(plan.query, plan.delimiter);
-      async function* copied(): AsyncGenerator<Buffer> {
-        try {
-          yield* chunks;
-        } catch (err) {
-          throw sourceFailed(err);
-        }
-      }
-      source = Readable.from(copied(), { objectMode: false });
-      const gzip = compressor(enc.compression);
-      stages = [unescapeTransform(plan.delimiter, (n) => (progress.records += n)), ...(gzip ? [gzip] : [])];
+      source = Readable.from(failing(conn.copyOut(pg.plan.query, pg.plan.delimiter)), { objectMode: false });
+      stages = [unescapeTransform(pg.plan.delimiter, (n) => (progress.records += n)), ...(gzip ? [gzip] : [])];
+    } else if (my?.plan) {
+      ctx.log.info(`${input.id}: MySQL writes each ${enc.format.type} line itself (one value per row): every column's text is what the agent would write`);
+      source = Readable.from(failing(lineChunks(conn.stream(my.plan.query), (n) => (progress.records += n))), { objectMode: false });
+      stages = gzip ? [gzip] : [];
     } else {
-      ctx.log.debug(`${input.id}: rows read through a cursor and rendered by the agent (${reason ?? 'no COPY'})`);
+      const reason = my?.reason ?? pg.reason;
+      ctx.log.debug(`${input.id}: rows read through a cursor and rendered by the agent (${reason ?? 'no server text'})`);
       // One rendered batch read ahead, not the object-mode default of 16 (thousands of rows held).
       source = Readable.from(renderedBatches(conn.stream(query), src.opts.engine, progress, sourceFailed), { objectMode: true, highWaterMark: 1 });
       stages = encoderStages(enc, 'batches');

@@ -15,6 +15,23 @@ export interface Column {
   name: string;
   /** The database's type name or id (e.g. "int4", "VARCHAR", "NVarChar"), for formatting decisions. */
   dbType: string;
+  /** MySQL only: the column definition's details that decide a value's text (agent/copy/mysql-text.ts). */
+  mysql?: MysqlField;
+}
+
+/** A MySQL column definition, as the protocol sends it. */
+export interface MysqlField {
+  type: number;
+  flags: number;
+  decimals: number;
+  /** Collation id; 63 is binary. */
+  charset: number;
+  /** The driver's decoding for the value (from the collation), e.g. `utf8`. */
+  encoding?: string;
+  /** Maximum length in bytes. */
+  length: number;
+  /** MariaDB extended metadata type (uuid, inet6, point...) or format (json). */
+  extended?: string;
 }
 
 export interface QueryResult {
@@ -90,6 +107,12 @@ export interface Connection {
    * unusable (close it). Errors are DbErrors, or SqlCanceled after an abort, as for stream().
    */
   copyOut?(sql: string, delimiter: string): AsyncIterable<Buffer>;
+  /**
+   * PostgreSQL only: runs `sql` (a `COPY ... FROM STDIN`) fed with `data`, written with backpressure; resolves
+   * with the rows the server loaded. An error of `data` is rethrown as it is (the COPY is failed first, so the
+   * connection stays usable); the server's errors are DbErrors, or SqlCanceled after an abort.
+   */
+  copyIn?(sql: string, data: AsyncIterable<Buffer>): Promise<number>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

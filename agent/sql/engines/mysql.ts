@@ -49,7 +49,24 @@ function dbError(err: unknown, password: string | undefined): DbError {
 }
 
 function columnsOf(fields: readonly FieldPacket[] | undefined): Column[] {
-  return (fields ?? []).map((f) => ({ name: f.name, dbType: String(f.columnType ?? f.type ?? '') }));
+  return (fields ?? []).map((f) => {
+    const type = f.columnType ?? f.type;
+    const column: Column = { name: f.name, dbType: String(type ?? '') };
+    // Flags as names (string[]) would come from another driver: then the details stay unknown.
+    if (type !== undefined && typeof f.flags === 'number') {
+      const extended = f.extendedTypeName ?? f.extendedFormat;
+      column.mysql = {
+        type,
+        flags: f.flags,
+        decimals: f.decimals,
+        charset: f.characterSet ?? f.charsetNr ?? -1,
+        length: f.columnLength ?? f.length ?? Number.MAX_SAFE_INTEGER,
+        ...(f.encoding ? { encoding: f.encoding } : {}),
+        ...(extended ? { extended } : {}),
+      };
+    }
+    return column;
+  });
 }
 
 class MysqlConnection implements Connection {

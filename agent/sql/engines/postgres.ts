@@ -11,6 +11,7 @@ import { SqlAuthFailed, SqlConnectFailed } from '../errors.js';
 import type { ConnectOptions } from '../options.js';
 import { rewritePlaceholders } from '../split-statements.js';
 import { canceled, connectGuarded, networkReason, safeMessage, targetOf, tlsOptions } from './common.js';
+import { copyInChunks } from './pg-copy-in.js';
 import { copyOutChunks } from './pg-copy-out.js';
 import type { CopyHost } from './pg-copy-out.js';
 
@@ -232,6 +233,22 @@ class PgConnection implements Connection {
       },
     };
     return copyOutChunks(host, sql, delimiter);
+  }
+
+  copyIn(sql: string, data: AsyncIterable<Buffer>): Promise<number> {
+    const host: CopyHost = {
+      client: this.client,
+      check: () => {
+        if (this.signal.aborted || this.closed) throw canceled(this.signal);
+        if (this.lost) throw dbError(this.lost, this.o.password);
+      },
+      lost: () => this.lost,
+      busy: (d) => void (this.busy += d),
+      fail: (err) => (this.signal.aborted ? canceled(this.signal) : dbError(this.lost ?? err, this.o.password)),
+      // copyInChunks always ends the COPY (CopyDone or CopyFail) before it returns: nothing to discard.
+      discard: () => {},
+    };
+    return copyInChunks(host, sql, data);
   }
 
   async begin(): Promise<void> {

@@ -133,7 +133,7 @@ describe('CopyActivity SQL failures', () => {
       (line) => {
         if (killed || !/^info: copy In -> Out: .* records/.test(line)) return;
         killed = true;
-        void dbs.my(`select id from information_schema.processlist where db = ? and info like 'select seq%'`, [dbs.name]).then(async (rows) => {
+        void dbs.my(`select id from information_schema.processlist where db = ? and (info like 'select seq%' or info like 'with datapipe_rows%')`, [dbs.name]).then(async (rows) => {
           for (const [id] of rows) await dbs.my(`kill ${Number(id)}`);
         });
       },
