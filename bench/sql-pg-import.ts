@@ -1,7 +1,8 @@
 /**
  * Figure: import of a 1,000,000-row CSV object from S3 into a PostgreSQL table, the agent (a CopyActivity from an
- * S3DataNode to a SqlDataNode, insertQuery with one ? per column) next to `aws s3 cp s3://... - | psql -c "\copy t
- * from stdin with csv"`. The object is the table of the export figure, written by psql into s3rver first.
+ * S3DataNode to a SqlDataNode, insertQuery with one ? per column, which the agent turns into COPY ... FROM STDIN
+ * with the CSV's bytes passed through) next to `aws s3 cp s3://... - | psql -c "\copy t from stdin with csv"`.
+ * The object is the table of the export figure, written by psql into s3rver first.
  */
 import { POSTGRES, TARGET_RATIO } from './lib/sql-export.js';
 import { log, mib, runFigure, table } from './lib/report.js';
@@ -62,8 +63,9 @@ void runFigure(async () => {
         `written by psql into s3rver) loaded into an empty table of the same shape, ${RUNS} times each way, ` +
         `alternating (tables truncated before each run); the faster of each is shown. The agent: a CopyActivity from ` +
         `an S3DataNode to a SqlDataNode with \`insertQuery: insert into t_agent (${COLUMNS}) values (?, ?, ?, ?, ?)\`, ` +
-        `one transaction, in a child process (its execute() is timed). The client: \`aws s3 cp s3://... - | psql -c ` +
-        `"\\copy t_cli from stdin with csv"\`, spawn to exit. Both tables were checked to hold ` +
+        `which the agent loads with \`COPY t_agent (${COLUMNS}) FROM STDIN\` (text format, \`,\` delimiter; the CSV's ` +
+        `bytes passed through, a few escapes fixed), one transaction, in a child process (its execute() is timed). ` +
+        `The client: \`aws s3 cp s3://... - | psql -c "\\copy t_cli from stdin with csv"\`, spawn to exit. Both tables were checked to hold ` +
         `${ROWS.toLocaleString('en-US')} rows, and the same rows (\`except all\`).`,
       '',
       table(

@@ -57,7 +57,9 @@ export const MARIADB: Engine = {
       `select g, concat('name-', g), g * 1.25, '2026-01-01' + interval g second, g % 2 = 0 from s`,
   ],
   cli: (db) => `mariadb -h 127.0.0.1 -u root --batch --quick -N ${db.name} -e "select * from t"`,
-  agentPath: '`select * from t` streamed, rows rendered, dp-csv, multipart upload',
+  agentPath:
+    'every column\'s text is already the CSV\'s, so the server writes each line: `select * from t` wrapped as ' +
+    '`with datapipe_rows(...) as (select * from t) select concat_ws(x\'2c\', ...) from datapipe_rows`, one binary value per row, LFs added, multipart upload',
 };
 
 interface Way {

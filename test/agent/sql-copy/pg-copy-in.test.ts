@@ -116,6 +116,20 @@ describe('CopyActivity S3 -> PostgreSQL with COPY FROM STDIN', () => {
     assert.deepEqual(await fx.dbs.pg('select count(*)::int from base'), [[2]]);
   });
 
+  it('a GENERATED ALWAYS identity column or row-level security keeps the insertQuery path and its outcome', async () => {
+    await fx.dbs.pg('create table ident (id int generated always as identity, b text, c text)');
+    const refused = await copy({ Db: pgDb(fx.dbs), In: s3Node('file:s3://src/tricky/b.csv'), Out: sqlNodeOf('Db', { table: 'ident', insertQuery: 'insert into ident (id, b, c) values (?, ?, ?)' }) });
+    assert.equal(refused.outcome.status, 'FAILED');
+    assert.ok(!usedCopy(refused));
+    assert.deepEqual(await fx.dbs.pg('select count(*)::int from ident'), [[0]]);
+    await fx.dbs.pg('create table rls (a text, b text, c text); alter table rls enable row level security');
+    const r = await copy({ Db: pgDb(fx.dbs), In: s3Node('file:s3://src/tricky/b.csv'), Out: sqlNodeOf('Db', { table: 'rls', insertQuery: 'insert into rls (a, b, c) values (?, ?, ?)' }) });
+    finished(r);
+    assert.ok(!usedCopy(r));
+    assert.ok(r.ctx.lines.some((l) => /row-level security/.test(l)), r.ctx.lines.join('\n'));
+    assert.deepEqual(await fx.dbs.pg('select count(*)::int from rls'), [[2]]);
+  });
+
   it('an abort mid-load stops the COPY, commits nothing and closes the connection', async () => {
     await fx.dbs.pg('create table ab (a int, b text)');
     await fx.s3.putObject('src', 'many.csv', Array.from({ length: 200_000 }, (_, i) => `${i},row ${i}\n`).join(''));
