@@ -9,6 +9,7 @@ import type { TaskObject } from '@aws-sdk/client-data-pipeline';
 import type { BackoffOptions } from './backoff.js';
 import type { AttemptPaths, Executor } from './executors/executor.js';
 import { Heartbeat } from './heartbeat.js';
+import { IdleGc } from './idle-gc.js';
 import { Journal } from './journal.js';
 import type { TaskView } from './objects.js';
 import { Outbox } from './outbox.js';
@@ -30,6 +31,8 @@ export interface AgentOptions {
   minPollIntervalMs: number;
   /** How long to wait for undelivered reports at exit (they stay on disk either way). */
   flushTimeoutMs: number;
+  /** How often the agent looks whether a full collection would give memory back (idle-gc.ts); default 30 s. */
+  idleGcCheckMs?: number;
 }
 
 export interface AgentDeps {
@@ -42,6 +45,8 @@ export interface AgentDeps {
   executorFor(type: string | undefined): Executor;
   paths(task: TaskView): AttemptPaths;
   env?: NodeJS.ProcessEnv;
+  /** A full collection (node's `gc` under --expose-gc): run once idle after work, see idle-gc.ts. */
+  gc?: () => void;
 }
 
 export type AgentState = 'created' | 'recovering' | 'running' | 'draining' | 'stopping' | 'stopped';
@@ -61,6 +66,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   private readonly journal: Journal;
   private readonly outbox: Outbox;
   private readonly heartbeat: Heartbeat;
+  private readonly idleGc: IdleGc;
   private pollers: Promise<void>[] = [];
   private readonly running = new Set<Promise<unknown>>();
   private stopping: Promise<void> | undefined;
@@ -73,6 +79,13 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.journal = new Journal(o.outputDir);
     this.outbox = new Outbox(o.outputDir, d.api, d.log, o.backoff, this.outboxStop.signal);
     this.heartbeat = new Heartbeat(d.api, o.heartbeatIntervalMs, d.log, () => void this.stop('terminate requested by the service'), this.outboxStop.signal);
+    this.idleGc = new IdleGc({
+      checkMs: o.idleGcCheckMs ?? 30_000,
+      pollsPerCollection: 1000,
+      busy: () => this.running.size > 0,
+      gc: d.gc,
+      onCollect: () => d.log.debug('idle: full garbage collection to give memory back'),
+    });
   }
 
   private setState(s: AgentState): void {
@@ -90,12 +103,13 @@ export class Agent extends EventEmitter<AgentEvents> {
     await this.recover();
     void Promise.allSettled(this.outbox.resendPending());
     this.heartbeat.start();
+    this.idleGc.start();
     this.setState('running');
     for (let slot = 1; slot <= this.o.tasks; slot++) {
       const log = this.d.slotLog?.(slot) ?? this.d.log;
       const poller = new Poller({
         slot,
-        poll: (signal) => this.d.api.pollForTask(signal),
+        poll: (signal) => this.d.api.pollForTask(signal).finally(() => this.idleGc.pollEnded()),
         run: (task) => this.run(task, log),
         log,
         backoff: this.o.backoff,
@@ -143,6 +157,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     return p.then(
       (r) => {
         this.running.delete(p);
+        this.idleGc.taskEnded();
         this.emit('task-end', task, r);
         return r;
       },
@@ -168,6 +183,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     }
     this.stopping = (async () => {
       this.setState('draining');
+      this.idleGc.stop();
       this.d.log.info(`${reason}: no new tasks; waiting up to ${Math.round(this.o.shutdownTimeoutMs / 1000)} s for ${this.running.size} running`);
       this.pollStop.abort();
       await Promise.allSettled(this.pollers.length ? [this.waitRunning(this.o.shutdownTimeoutMs)] : []);

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig } from './config.js';
 import { Agent } from './agent.js';
+import { exposedGc } from './idle-gc.js';
 import { createDataPipelineClient, clientProxy, resolveCredentials } from './client.js';
 import { executorFor } from './executors/registry.js';
 import { attemptPaths } from './logs/attempt-paths.js';
@@ -80,6 +81,7 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
       backoff: { baseMs: envMs(env.TASKRUNNER_BACKOFF_BASE_MS, 1000), maxMs: envMs(env.TASKRUNNER_BACKOFF_MAX_MS, 60_000) },
       minPollIntervalMs: envMs(env.TASKRUNNER_MIN_POLL_INTERVAL_MS, 1000),
       flushTimeoutMs: 10_000,
+      idleGcCheckMs: envMs(env.TASKRUNNER_IDLE_GC_MS, 30_000),
     },
     {
       api,
@@ -89,6 +91,7 @@ export async function runAgent(config: AgentConfig, env: NodeJS.ProcessEnv = pro
       executorFor,
       paths: (task) => attemptPaths(config.outputDir, task),
       env,
+      gc: exposedGc(),
     },
   );
 

@@ -4,14 +4,15 @@
  * every poll held (--poll-wait 20), next to the same through tsx. Compiled into a temp dir, so dist/
  * is neither needed nor touched.
  */
-import { compileAgent, startCountingProxy, startups, stopAllAgents } from './lib/agent-process.js';
+import { compileAgent, startCountingProxy, startSdkFloor, startups, stopAllAgents } from './lib/agent-process.js';
 import { log, mib, ms, percentile, runFigure, sleep, table } from './lib/report.js';
 import { startBenchServer } from './lib/server-process.js';
 
 const STARTS = 5;
 const SLOTS = 8;
 const SETTLE_MS = 10_000;
-const TARGET_RSS_MIB = 60;
+/** 60 MB, as the issue states it. */
+const TARGET_RSS_MIB = 60e6 / 2 ** 20;
 
 void runFigure(async () => {
   log('compiling the agent (tsc -p tsconfig.build.json into a temp dir)');
@@ -20,6 +21,8 @@ void runFigure(async () => {
   // One forwarder each: the compiled agent left running re-sends its polls as their holds end, and those must not
   // count as the first poll of a tsx start.
   const proxies = await Promise.all([startCountingProxy(server.url), startCountingProxy(server.url)]);
+  // The floor, side by side: node with the agent's flags, the SDK client loaded and 8 polls held, nothing else.
+  const floor = startSdkFloor(server.url, 'bench-agent-compiled-floor');
   try {
     const c = await startups(proxies[0], 'compiled', { count: STARTS, tasks: SLOTS, cli: compiled.cli });
     const t = await startups(proxies[1], 'tsx', { count: STARTS, tasks: SLOTS });
@@ -29,7 +32,9 @@ void runFigure(async () => {
       { label: 'compiled (`node agent/cli.js`)', s: c, rss: c.last.rssKb() },
       { label: 'through tsx (`node --import tsx agent/cli.ts`)', s: t, rss: t.last.rssKb() },
     ];
+    const floorRss = floor.rssKb();
     for (const r of rows) log(`${r.label}: RSS ${mib(r.rss)}`);
+    log(`node + the SDK client only: RSS ${mib(floorRss)}`);
     const compiledRss = rows[0].rss;
     const body = [
       `\`taskrunner --tasks ${SLOTS}\` compiled as \`npm run build\` does (into a temp dir) and run with plain node, ` +
@@ -54,16 +59,20 @@ void runFigure(async () => {
         }),
       ),
       '',
-      `Target: RSS ${TARGET_RSS_MIB} MiB or less idle (compiled): ${compiledRss / 1024 <= TARGET_RSS_MIB ? 'met' : 'missed'}.`,
+      `Side by side, the floor of any runner on the same stack: node with the same flags and environment, ` +
+        `\`@aws-sdk/client-data-pipeline\` loaded and ${SLOTS} PollForTask calls held, nothing else ` +
+        `(bench/lib/sdk-floor-child.mjs): RSS ${mib(floorRss)}.`,
+      '',
+      `Target: RSS 60 MB (${TARGET_RSS_MIB.toFixed(1)} MiB) or less idle (compiled): ${compiledRss / 1024 <= TARGET_RSS_MIB ? 'met' : 'missed'}.`,
     ].join('\n');
     return {
       name: 'agent-compiled',
       title: 'The compiled agent: start-up and memory',
       body,
-      targets: [{ what: `compiled agent idle RSS ${TARGET_RSS_MIB} MiB or less (got ${mib(compiledRss)})`, met: compiledRss / 1024 <= TARGET_RSS_MIB }],
+      targets: [{ what: `compiled agent idle RSS 60 MB or less (got ${mib(compiledRss)}; node + SDK alone ${mib(floorRss)})`, met: compiledRss / 1024 <= TARGET_RSS_MIB }],
     };
   } finally {
-    await stopAllAgents();
+    await Promise.all([stopAllAgents(), floor.stop()]);
     await Promise.all(proxies.map((p) => p.close()));
     await server.stop();
     compiled.remove();

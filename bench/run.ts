@@ -40,9 +40,9 @@ async function main(): Promise<number> {
       const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, `${script}.ts`)], {
         stdio: 'inherit',
         env: { ...process.env, BENCH_RESULT_FILE: resultFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        // The script gives up by itself at 115 s (s3: 190 s, for its 1 GiB transfers); this only guards against a
-        // wedged process.
-        timeout: componentOf(script) === 's3' ? 220_000 : 150_000,
+        // The script gives up by itself at 115 s (s3: 190 s, for its 1 GiB transfers; agent-idle: 200 s, for its rests
+        // at three points); this only guards against a wedged process.
+        timeout: componentOf(script) === 's3' || script === 'agent-idle' ? 230_000 : 150_000,
       });
       process.stderr.write(`== ${script}: ${((Date.now() - started) / 1000).toFixed(0)} s, exit ${r.status ?? r.signal}\n`);
       if (r.status === 0 && existsSync(resultFile)) results.push(JSON.parse(readFileSync(resultFile, 'utf8')) as FigureResult);

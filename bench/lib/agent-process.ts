@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { log, ms, sleep } from './report.js';
@@ -25,6 +26,11 @@ const CLI = join(REPO_ROOT, 'agent', 'cli.ts');
 const TSX = import.meta.resolve('tsx');
 
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable with `date +%s%N` in a child). */
+/** The node flags of systemd/taskrunner.service: benchmarks run the agent as it is installed. */
+export const INSTALLED_NODE_FLAGS = ['--max-semi-space-size=2', '--expose-gc'];
+/** As systemd/taskrunner.service sets it (MALLOC_ARENA_MAX). */
+export const INSTALLED_ENV = { MALLOC_ARENA_MAX: '2', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 export const wallMs = (): number => performance.timeOrigin + performance.now();
 
 export interface AgentOpts {
@@ -35,6 +41,8 @@ export interface AgentOpts {
   env?: NodeJS.ProcessEnv;
   /** A compiled `agent/cli.js` to run with plain node (see compileAgent); default agent/cli.ts through tsx. */
   cli?: string;
+  /** Node flags added after the installed unit's (BENCH_AGENT_NODE_FLAGS, space-separated, adds to them). */
+  nodeFlags?: string[];
   /** Called with each line the agent prints on stdout (its runner log). */
   onLine?: (line: string, atMs: number) => void;
 }
@@ -65,8 +73,9 @@ export function startAgent(o: AgentOpts): BenchAgent {
   const dir = mkdtempSync(join(tmpdir(), 'dp-bench-agent-'));
   dirs.add(dir);
   const args = [
-    // The node flag of systemd/taskrunner.service: benchmarks run the agent as it is installed.
-    '--max-semi-space-size=2',
+    ...INSTALLED_NODE_FLAGS,
+    ...(o.nodeFlags ?? []),
+    ...(process.env.BENCH_AGENT_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     ...(o.cli ? [o.cli] : ['--import', TSX, CLI]),
     `--endpoint=${o.url}`, `--accessId=${TEST_KEY.accessKeyId}`, `--secretKey=${TEST_KEY.secretAccessKey}`,
     `--workerGroup=${o.workerGroup}`, `--output=${join(dir, 'output')}`, `--tasks=${o.tasks ?? 8}`,
@@ -78,7 +87,7 @@ export function startAgent(o: AgentOpts): BenchAgent {
     cwd: dir,
     // As systemd/taskrunner.service runs it (MALLOC_ARENA_MAX); no EC2 here: IMDS would only add its time-out to
     // the start-up figure.
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...o.env },
+    env: { ...process.env, ...INSTALLED_ENV, AWS_EC2_METADATA_DISABLED: 'true', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -124,6 +133,26 @@ export function startAgent(o: AgentOpts): BenchAgent {
 }
 
 /**
+ * sdk-floor-child.mjs with the agent's node flags and environment: Node and the AWS SDK's client polling, nothing
+ * else; RSS read like an agent's.
+ */
+export function startSdkFloor(url: string, workerGroup: string, slots = 8): { rssKb(): number; stop(): Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    [...INSTALLED_NODE_FLAGS, fileURLToPath(new URL('./sdk-floor-child.mjs', import.meta.url)), url, TEST_KEY.accessKeyId, TEST_KEY.secretAccessKey, workerGroup, String(slots)],
+    { env: { ...process.env, ...INSTALLED_ENV }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    rssKb: () => rssKb(child.pid as number),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
  * The sources compiled as `npm run build` does, into a temp dir (dist/ may be stale or in use), with a
  * node_modules link so its imports resolve: the `taskrunner` users run, without tsx.
  */
@@ -166,6 +195,12 @@ export interface CountingProxy {
   arrivals: number[];
   recordArrivals: boolean;
   arrivalsSince: number;
+  /**
+   * While set, PollForTask requests are counted but not forwarded: the agent waits on them as on polls a server
+   * holds when there is no work (the rest state of a deployed agent). Cleared by release(), which forwards them.
+   */
+  holding: boolean;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -178,11 +213,19 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const t = new URL(target);
   const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const connectedAt = new WeakMap<object, number>();
+  const held: (() => void)[] = [];
   const server = http.createServer((req, res) => {
     if (String(req.headers['x-amz-target'] ?? '').endsWith('.PollForTask')) {
       proxy.polls++;
       if (proxy.recordArrivals && (connectedAt.get(req.socket) ?? 0) >= proxy.arrivalsSince) proxy.arrivals.push(wallMs());
+      if (proxy.holding) {
+        held.push(() => forward(req, res));
+        return;
+      }
     }
+    forward(req, res);
+  });
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const up = http.request(
       { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent: upstream },
       (r) => {
@@ -192,7 +235,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     );
     up.on('error', () => res.destroy());
     req.pipe(up);
-  });
+  };
   server.on('connection', (socket) => connectedAt.set(socket, wallMs()));
   server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -202,6 +245,11 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     arrivals: [],
     recordArrivals: false,
     arrivalsSince: 0,
+    holding: false,
+    release() {
+      proxy.holding = false;
+      for (const f of held.splice(0)) f();
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -32,7 +32,7 @@ describe('systemd units (systemd/)', () => {
     const u = unit('taskrunner.service');
     const script = u.exec.findIndex((a) => a.endsWith('/dist/agent/cli.js'));
     assert.ok(script > 0, u.exec.join(' '));
-    assert.deepEqual(u.exec.slice(1, script), ['--max-semi-space-size=2']);
+    assert.deepEqual(u.exec.slice(1, script), ['--max-semi-space-size=2', '--expose-gc']);
     const args = u.exec.slice(script + 1).map((a) => (a === '$TASKRUNNER_OPTS' ? '--workerGroup=wg-prod' : a));
     const config = parseArgs(args, {}, { readFile: () => JSON.stringify({ 'access-id': 'AKID', 'private-key': 'secret' }) });
     assert.equal(config.workerGroup, 'wg-prod');

@@ -45,7 +45,7 @@ export function quietLogger(lines: string[] = []): winston.Logger {
 export async function startTestAgent(
   url: string,
   workerGroup: string,
-  o: Partial<AgentOptions> & { outputDir?: string; api?: ServiceApi; resources?: OwnedResources } = {},
+  o: Partial<AgentOptions> & { outputDir?: string; api?: ServiceApi; resources?: OwnedResources; gc?: () => void } = {},
 ): Promise<TestAgent> {
   const outputDir = o.outputDir ?? mkdtempSync(join(tmpdir(), 'dp-agent-'));
   const client = new DataPipelineClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: TEST_KEY });
@@ -73,6 +73,7 @@ export async function startTestAgent(
       executorFor,
       paths: (t) => attemptPaths(outputDir, t),
       resources: o.resources ?? createResources({ credentials: TEST_KEY, region: 'us-east-1', env: { ...process.env } }),
+      gc: o.gc,
     },
   );
   await agent.start();
