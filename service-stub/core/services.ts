@@ -1,6 +1,5 @@
 /** What operations and the scheduler get handed: the store, the clock, limits, logging and the dispatcher. */
 import type { Db, Queryable } from '../store/db.js';
-import { WAKE_CHANNEL } from '../store/db.js';
 import type { Clock } from './clock.js';
 import type { Limits } from './limits.js';
 import type { Logger } from './logger.js';
@@ -51,14 +50,8 @@ export function makeServices(base: Omit<Services, 'runTx'>): Services {
   async function once<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       const groups = new Set<string>();
       const now = base.clock.now();
-      const out = await base.db.tx(async (q) => {
-        const r = await fn({ q, now, services, wake: (g) => groups.add(g) });
-        // Other replicas learn of new work on commit; this one is woken directly below.
-        if (groups.size && base.db.kind === 'postgres') {
-          for (const g of groups) await q.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, g]);
-        }
-        return r;
-      });
+      // Other replicas learn of new work with the commit (PostgreSQL NOTIFY); this one is woken directly below.
+      const out = await base.db.tx((q) => fn({ q, now, services, wake: (g) => groups.add(g) }), () => groups);
       for (const g of groups) base.dispatcher.wake(g);
       return out;
   }

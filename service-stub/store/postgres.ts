@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, Row } from './db.js';
+import { WAKE_CHANNEL } from './db.js';
 
 /**
  * Statements with parameters run as named prepared statements, so each pooled connection parses and plans a
@@ -62,7 +63,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
     async query<R extends Row>(sql: string, params?: readonly unknown[]) {
       return (await pool.query<R>(toQuery(sql, params)).catch(onQueryError)).rows;
     },
-    async tx(fn) {
+    async tx(fn, wakeUps) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -72,7 +73,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
           },
         };
         const out = await fn(q);
-        await client.query('COMMIT');
+        // The NOTIFYs and the COMMIT in one simple-protocol round trip: an error in one skips the rest of the text
+        // and leaves the transaction aborted, for the ROLLBACK below, as separate statements would.
+        const notifies = [...(wakeUps?.() ?? [])].map((g) => `SELECT pg_notify('${WAKE_CHANNEL}', ${client.escapeLiteral(g)})`);
+        await client.query([...notifies, 'COMMIT'].join('; '));
         return out;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
