@@ -1,7 +1,8 @@
 /**
  * The memory floor of any task runner built on the AWS SDK for JavaScript v3: a node process that loads
  * `@aws-sdk/client-data-pipeline`, makes one client and keeps `slots` PollForTask calls outstanding against the
- * endpoint, and does nothing else (no logger, no journal, no task code). Run with the agent's node flags and
+ * endpoint (at least 1 ms apart per slot, as the benchmarks' agents are set), and does nothing else (no logger,
+ * no journal, no task code). Run with the agent's node flags and
  * environment, side by side with it, so the agent's RSS can be read against what Node and the SDK alone take.
  * `node sdk-floor-child.mjs <endpoint> <accessKeyId> <secretAccessKey> <workerGroup> <slots>`. Plain JavaScript:
  * no TypeScript loader in the measured process.
@@ -20,6 +21,7 @@ async function slot() {
   while (!stopping) {
     try {
       await client.send(new PollForTaskCommand({ workerGroup }), { abortSignal: AbortSignal.timeout(100_000) });
+      await new Promise((r) => setTimeout(r, 1));
     } catch {
       await new Promise((r) => setTimeout(r, 1000));
     }
