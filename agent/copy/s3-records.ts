@@ -2,8 +2,7 @@
  * Records in and out of S3 objects, for every copy direction with an S3 side (S3 -> S3 here; SQL -> S3 and
  * S3 -> SQL reuse both functions): the objects' bytes through the node's compression and data format, streamed.
  */
-import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { DataRecord } from '../formats/format.js';
 import type { NodeEncoding } from '../formats/registry.js';
 import { encoderStages, readRecordBatches } from '../formats/streams.js';
@@ -14,6 +13,7 @@ import { formatS3Uri } from '../s3/uri.js';
 import { inContext } from './copier.js';
 import type { CopyProgress } from './progress.js';
 import type { S3NodeLocation, SourceObject } from './s3-node.js';
+import { pipeToUpload } from './upload-pipe.js';
 
 /** An object's body, counted, and checked against the size the listing gave (a cut connection can end early). */
 async function* counted(body: Readable, bucket: string, s: SourceObject, progress?: CopyProgress): AsyncGenerator<Buffer> {
@@ -77,18 +77,11 @@ export async function writeS3Records(
   signal: AbortSignal,
 ): Promise<void> {
   const where = formatS3Uri(dst.bucket, key);
-  // Whichever side fails first is the cause; the other side's error is only its consequence.
-  let cause: { err: unknown } | undefined;
-  const body = new PassThrough();
-  const upload = s3.upload(dst.bucket, key, body, { ...sse, signal }).catch((err: unknown) => {
-    cause ??= { err: inContext(err, dst.nodeId, dst.field) };
-    body.destroy(err instanceof Error ? err : new Error(String(err)));
+  await pipeToUpload({
+    stages: [Readable.from(batches, { objectMode: true }), ...encoderStages(enc, 'batches')],
+    upload: (body) => s3.upload(dst.bucket, key, body, { ...sse, signal }),
+    signal,
+    uploadError: (err) => inContext(err, dst.nodeId, dst.field),
+    writeError: (err) => inContext(err, dst.nodeId, 'dataFormat', where),
   });
-  // A record or source error destroys `body` with it (pipeline does), so the upload fails too and aborts its
-  // multipart upload: no partial object is ever completed.
-  const write = pipeline([Readable.from(batches, { objectMode: true }), ...encoderStages(enc, 'batches'), body], { signal }).catch((err: unknown) => {
-    cause ??= { err: inContext(err, dst.nodeId, 'dataFormat', where) };
-  });
-  await Promise.all([upload, write]);
-  if (cause) throw cause.err;
 }

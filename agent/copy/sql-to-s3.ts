@@ -15,9 +15,8 @@
  * which aborts the multipart upload: the object is either complete or absent, never truncated.
  * Output key: `filePath`, or `<directoryPath>/part-00000.<csv|tsv|txt>[.gz]`.
  */
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { DataRecord } from '../formats/format.js';
 import { encodingOf } from '../formats/registry.js';
 import type { NodeEncoding } from '../formats/registry.js';
@@ -36,6 +35,7 @@ import { serverTextPlan, unescapeTransform } from './pg-text.js';
 import { CopyProgress } from './progress.js';
 import { s3NodeLocation } from './s3-node.js';
 import { connectNode, doing, selectSql, sqlFailure, sqlNode } from './sql-node.js';
+import { pipeToUpload } from './upload-pipe.js';
 
 const EXTENSIONS: Readonly<Record<string, string>> = { CSV: 'csv', TSV: 'tsv', Custom: 'txt' };
 
@@ -93,10 +93,12 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
   ctx.log.info(`Copying the rows of ${input.id} (${src.where}) to ${uri} as ${enc.format.type}${enc.compression === 'gzip' ? ', gzip' : ''}`);
   const progress = new CopyProgress((l) => ctx.log.info(l), `copy ${input.id} -> ${output.id}`, req.options);
   let cause: { err: unknown } | undefined;
-  // The source's error is the cause; the upload's failure that follows is only its consequence.
+  // The source's error is the cause, unless the upload failed first (destroying the chain, and so the source) or
+  // the copy was canceled (the source stops with its own cancel error).
   const sourceFailed = (err: unknown) => {
-    cause ??= { err: sqlFailure(err, input.id, doing('selectQuery', query, src)) };
-    return cause.err;
+    const worded = sqlFailure(err, input.id, doing('selectQuery', query, src));
+    if (!ctx.signal.aborted) cause ??= { err: worded };
+    return worded;
   };
   async function* failing(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     try {
@@ -126,20 +128,17 @@ export async function copySqlToS3(req: CopyRequest): Promise<CopySummary> {
       source = Readable.from(renderedBatches(conn.stream(query), src.opts.engine, progress, sourceFailed), { objectMode: true, highWaterMark: 1 });
       stages = encoderStages(enc, 'batches');
     }
-    const body = new PassThrough();
-    const upload = s3
-      .upload(dst.bucket, key, body, { ...sseFromNode(output), signal: ctx.signal })
-      .catch((err: unknown) => {
-        cause ??= { err: inContext(err, output.id, dst.field) };
-        body.destroy(err instanceof Error ? err : new Error(String(err)));
-      });
-    // An error anywhere in the chain destroys `body` with it, so the upload fails and aborts its multipart upload.
-    const write = pipeline([source, ...stages, byteCounter(progress), body], { signal: ctx.signal }).catch(
-      (err: unknown) => {
-        cause ??= { err: inContext(err, output.id, 'dataFormat', uri) };
-      },
-    );
-    await Promise.all([upload, write]);
+    await pipeToUpload({
+      stages: [source, ...stages, byteCounter(progress)],
+      upload: (body) => s3.upload(dst.bucket, key, body, { ...sseFromNode(output), signal: ctx.signal }),
+      signal: ctx.signal,
+      uploadError: (err) => inContext(err, output.id, dst.field),
+      writeError: (err) => inContext(err, output.id, 'dataFormat', uri),
+      onCause: (err) => (cause ??= { err }),
+    }).catch((err: unknown) => {
+      // A source error was worded when it arose (sourceFailed) and stays the cause.
+      cause ??= { err };
+    });
   } finally {
     progress.done();
     await conn.close();
