@@ -216,8 +216,9 @@ class PgConnection implements Connection {
     return batchStream(batches(), state);
   }
 
-  copyOut(sql: string, delimiter: string): AsyncIterable<Buffer> {
-    const host: CopyHost = {
+  /** What the COPY helpers need of this connection; `discard` ends a COPY that stopped midway. */
+  private copyHost(discard: () => void): CopyHost {
+    return {
       client: this.client,
       check: () => {
         if (this.signal.aborted || this.closed) throw canceled(this.signal);
@@ -226,28 +227,22 @@ class PgConnection implements Connection {
       lost: () => this.lost,
       busy: (d) => void (this.busy += d),
       fail: (err) => (this.signal.aborted ? canceled(this.signal) : dbError(this.lost ?? err, this.o.password)),
-      discard: () => {
-        // A COPY stopped midway leaves the session in COPY OUT mode: the socket goes, and close() does not wait.
-        this.lost ??= new Error('the COPY was stopped before its end');
-        (this.client as unknown as BackendKeys).connection?.stream?.destroy();
-      },
+      discard,
     };
+  }
+
+  copyOut(sql: string, delimiter: string): AsyncIterable<Buffer> {
+    const host = this.copyHost(() => {
+      // A COPY stopped midway leaves the session in COPY OUT mode: the socket goes, and close() does not wait.
+      this.lost ??= new Error('the COPY was stopped before its end');
+      (this.client as unknown as BackendKeys).connection?.stream?.destroy();
+    });
     return copyOutChunks(host, sql, delimiter);
   }
 
   copyIn(sql: string, data: AsyncIterable<Buffer>): Promise<number> {
-    const host: CopyHost = {
-      client: this.client,
-      check: () => {
-        if (this.signal.aborted || this.closed) throw canceled(this.signal);
-        if (this.lost) throw dbError(this.lost, this.o.password);
-      },
-      lost: () => this.lost,
-      busy: (d) => void (this.busy += d),
-      fail: (err) => (this.signal.aborted ? canceled(this.signal) : dbError(this.lost ?? err, this.o.password)),
-      // copyInChunks always ends the COPY (CopyDone or CopyFail) before it returns: nothing to discard.
-      discard: () => {},
-    };
+    // copyInChunks always ends the COPY (CopyDone or CopyFail) before it returns: nothing to discard.
+    const host = this.copyHost(() => {});
     return copyInChunks(host, sql, data);
   }
 

@@ -6,20 +6,14 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { lineChunks, mysqlLayoutProblem, mysqlTextPlan, sortsRows } from '../../../agent/copy/mysql-text.js';
-import { SESSION } from '../../../agent/copy/sql-node.js';
 import type { Connection } from '../../../agent/sql/connection.js';
-import { openConnection } from '../../../agent/sql/database.js';
-import { parseJdbcUrl, toConnectOptions } from '../../../agent/sql/jdbc-url.js';
-import { batchRenderer } from '../../../agent/sql/render.js';
-import { escapedEncoder } from '../../../agent/formats/escaped.js';
 import type { DataFormat } from '../../../agent/formats/format.js';
 import { dpCsv } from '../../../agent/formats/dp-csv.js';
-import { quietLogger } from '../../support/agent.js';
 import { failed, finished, s3Node } from '../copy/helpers.js';
 import { copyDatabases, copyFixture, myDb } from './helpers.js';
 import type { CopyDbs } from './helpers.js';
+import { layoutFormat, renderedBytes, withSessionConn } from './server-text-helpers.js';
 
-const log = quietLogger();
 
 /** Every type the server-text path allows, and the values whose text or escaping could differ between paths. */
 const TABLE = `create table vals (id int primary key, t text, vc varchar(40), ch char(3), lat varchar(20) character set latin1,
@@ -37,33 +31,8 @@ const ROWS = [
 /** (MariaDB has no `\f` or `\v` escapes: those values hold the letters.) */
 const SEPARATORS = [',', '\t', '|', ';', ' ', '\u0001', '"', '-', ':', '.', '0', '\b'];
 
-async function withConn<T>(dbs: CopyDbs, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const o = toConnectOptions(parseJdbcUrl('Db', dbs.myUrl), { objectId: 'Db', username: 'root' }, () => {});
-  const c = await openConnection(o, new AbortController().signal, log);
-  try {
-    for (const s of SESSION.mysql) await c.query(s);
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
-}
-
-/** A CSV/TSV-like format with `separator`, as escaped.ts writes it. */
-function layoutFormat(separator: string): DataFormat {
-  const base = dpCsv();
-  const settings = { label: 'TSV', separator, recordSeparator: '\n', escape: '\\' };
-  return { ...base, escaped: settings, encoder: () => escapedEncoder(settings) };
-}
-
-/** The row path's bytes: rows rendered by render.ts, encoded by escaped.ts. */
-async function rowBytes(c: Connection, sql: string, format: DataFormat): Promise<Buffer> {
-  const rows = c.stream(sql);
-  const render = batchRenderer('mysql', () => rows.columns);
-  const encode = format.encoder();
-  let text = '';
-  for await (const batch of rows.batches()) for (const r of render(batch)) text += encode(r);
-  return Buffer.from(text, 'utf8');
-}
+const withConn = <T>(dbs: CopyDbs, fn: (c: Connection) => Promise<T>): Promise<T> => withSessionConn(dbs, 'mysql', fn);
+const rowBytes = (c: Connection, sql: string, format: DataFormat): Promise<Buffer> => renderedBytes(c, sql, format, 'mysql');
 
 /** The server-text path's bytes, and the records it counted. */
 async function serverBytes(c: Connection, sql: string, format: DataFormat): Promise<{ bytes: Buffer; records: number }> {

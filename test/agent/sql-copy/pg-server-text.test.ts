@@ -8,20 +8,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { layoutProblem, serverTextPlan, unescapeTransform } from '../../../agent/copy/pg-text.js';
-import { SESSION } from '../../../agent/copy/sql-node.js';
 import type { Connection } from '../../../agent/sql/connection.js';
-import { openConnection } from '../../../agent/sql/database.js';
-import { parseJdbcUrl, toConnectOptions } from '../../../agent/sql/jdbc-url.js';
-import { batchRenderer } from '../../../agent/sql/render.js';
-import { escapedEncoder } from '../../../agent/formats/escaped.js';
 import type { DataFormat } from '../../../agent/formats/format.js';
 import { dpCsv } from '../../../agent/formats/dp-csv.js';
-import { quietLogger } from '../../support/agent.js';
 import { failed, finished, s3Node } from '../copy/helpers.js';
 import { copyDatabases, copyFixture, noAgentConnections, pgDb, sqlNodeOf } from './helpers.js';
 import type { CopyDbs } from './helpers.js';
+import { layoutFormat, renderedBytes, withSessionConn } from './server-text-helpers.js';
 
-const log = quietLogger();
 
 /** Every type the COPY path allows, and the values whose text or escaping could differ between the two paths. */
 const VALS = `
@@ -41,33 +35,8 @@ insert into vals values
 
 const SEPARATORS = [',', '\t', '|', ';', ' ', '\u0001', '"'];
 
-async function withConn<T>(dbs: CopyDbs, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const o = toConnectOptions(parseJdbcUrl('Db', dbs.pgUrl), { objectId: 'Db', username: 'postgres' }, () => {});
-  const c = await openConnection(o, new AbortController().signal, log);
-  try {
-    for (const s of SESSION.postgres) await c.query(s);
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
-}
-
-/** A CSV/TSV-like format with `separator`, as escaped.ts writes it. */
-function layoutFormat(separator: string): DataFormat {
-  const base = dpCsv();
-  const settings = { label: 'TSV', separator, recordSeparator: '\n', escape: '\\' };
-  return { ...base, escaped: settings, encoder: () => escapedEncoder(settings) };
-}
-
-/** The cursor path's bytes: rows rendered by render.ts, encoded by escaped.ts. */
-async function cursorBytes(c: Connection, sql: string, format: DataFormat): Promise<Buffer> {
-  const rows = c.stream(sql);
-  const render = batchRenderer('postgres', () => rows.columns);
-  const encode = format.encoder();
-  let text = '';
-  for await (const batch of rows.batches()) for (const r of render(batch)) text += encode(r);
-  return Buffer.from(text, 'utf8');
-}
+const withConn = <T>(dbs: CopyDbs, fn: (c: Connection) => Promise<T>): Promise<T> => withSessionConn(dbs, 'postgres', fn);
+const cursorBytes = (c: Connection, sql: string, format: DataFormat): Promise<Buffer> => renderedBytes(c, sql, format, 'postgres');
 
 /** The COPY path's bytes, and the records it counted. */
 async function copyBytes(c: Connection, sql: string, separator: string): Promise<{ bytes: Buffer; records: number }> {
