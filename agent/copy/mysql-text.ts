@@ -26,8 +26,9 @@
 import type { EscapedLayout } from '../formats/format.js';
 import type { NodeEncoding } from '../formats/registry.js';
 import { DbError } from '../sql/connection.js';
-import type { Column, Connection, MysqlField, RowStream } from '../sql/connection.js';
+import type { Connection, MysqlField, RowStream } from '../sql/connection.js';
 import { lex } from '../sql/split-statements.js';
+import { describeQuery } from './describe-query.js';
 
 export interface MysqlTextPlan {
   /** The wrapping query: one binary value per row, the record's text without its record separator. */
@@ -147,14 +148,8 @@ export async function mysqlTextPlan(conn: Connection, sql: string, enc: NodeEnco
   }
   if (String(session?.[0]).toLowerCase() !== 'utf8mb4') return { reason: 'the session does not return utf8mb4' };
   if (sortsRows(query, !/NO_BACKSLASH_ESCAPES/i.test(String(session?.[2])))) return { reason: 'the query has ORDER BY or GROUP BY, whose order a wrapping query may not keep' };
-  let columns: Column[];
-  try {
-    columns = (await conn.query(`select * from (\n${query}\n) datapipe_describe limit 0`)).columns;
-  } catch {
-    return { reason: 'the query could not be described as a subquery' };
-  }
-  const declared = enc.format.columns;
-  if (declared && declared.length !== columns.length) return { reason: 'the data format declares another number of columns' };
+  const { columns, reason } = await describeQuery(conn, query, enc);
+  if (!columns) return { reason };
   const fields: MysqlField[] = [];
   const kinds: Kind[] = [];
   for (const c of columns) {

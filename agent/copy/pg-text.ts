@@ -21,6 +21,7 @@ import type { TransformCallback } from 'node:stream';
 import type { EscapedLayout } from '../formats/format.js';
 import type { NodeEncoding } from '../formats/registry.js';
 import type { Connection } from '../sql/connection.js';
+import { describeQuery } from './describe-query.js';
 
 /** float4, float8, bytea, timestamptz: render.ts writes them differently from the server's text. */
 const OWN_TEXT_OIDS = new Set(['700', '701', '17', '1184']);
@@ -61,14 +62,8 @@ export async function serverTextPlan(conn: Connection, sql: string, enc: NodeEnc
   const problem = layoutProblem(layout);
   if (problem || !layout) return { reason: problem };
   const query = bareQuery(sql);
-  let columns;
-  try {
-    columns = (await conn.query(`select * from (\n${query}\n) datapipe_describe limit 0`)).columns;
-  } catch {
-    return { reason: 'the query could not be described as a subquery' };
-  }
-  const declared = enc.format.columns;
-  if (declared && declared.length !== columns.length) return { reason: 'the data format declares another number of columns' };
+  const { columns, reason } = await describeQuery(conn, query, enc);
+  if (!columns) return { reason };
   const own = columns.filter((c) => OWN_TEXT_OIDS.has(c.dbType));
   if (own.length > 0) return { reason: `column ${own[0].name} is float, bytea or timestamptz, which the agent renders itself` };
   return { plan: { query, delimiter: layout.separator } };
