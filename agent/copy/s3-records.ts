@@ -16,7 +16,7 @@ import type { S3NodeLocation, SourceObject } from './s3-node.js';
 import { pipeToUpload } from './upload-pipe.js';
 
 /** An object's body, counted, and checked against the size the listing gave (a cut connection can end early). */
-async function* counted(body: Readable, bucket: string, s: SourceObject, progress?: CopyProgress): AsyncGenerator<Buffer> {
+export async function* counted(body: Readable, bucket: string, s: SourceObject, progress?: CopyProgress): AsyncGenerator<Buffer> {
   let n = 0;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {

@@ -8,12 +8,11 @@
  * PostgreSQL loads with COPY ... FROM STDIN instead when the insertQuery is a plain column list (pg-copy-load.ts):
  * the same rows, and on a failure the insertQuery path runs again to name the record.
  */
-import type { Readable } from 'node:stream';
 import { readRecords } from '../formats/streams.js';
-import { S3Failure, toS3Failure } from '../s3/errors.js';
 import { getS3 } from '../s3/access.js';
 import { formatS3Uri } from '../s3/uri.js';
 import { inContext } from './copier.js';
+import { counted } from './s3-records.js';
 import type { CopyRequest, CopySummary } from './copier.js';
 import { CopyProgress } from './progress.js';
 import { s3NodeLocation, sourceObjects } from './s3-node.js';
@@ -25,25 +24,6 @@ import { pgCopyTarget } from './pg-copy-target.js';
 import { insertAll, prepareTarget } from './sql-writer.js';
 import type { SourceRecord } from './sql-writer.js';
 import { encodingFor } from './sql-to-s3.js';
-
-/** An object's body, counted, checked against its listed size (a cut connection can end a body early). */
-async function* counted(body: Readable, bucket: string, s: SourceObject, progress: CopyProgress): AsyncGenerator<Buffer> {
-  let n = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      n += chunk.length;
-      progress.bytes += chunk.length;
-      yield chunk;
-    }
-  } catch (err) {
-    throw toS3Failure(err, 'GetObject (reading the body)', bucket, s.key);
-  } finally {
-    body.destroy();
-  }
-  if (n !== s.size) {
-    throw new S3Failure('S3Error', `GetObject ${formatS3Uri(bucket, s.key)}: ${n} bytes arrived but the object has ${s.size}`, bucket, s.key);
-  }
-}
 
 export async function copyS3ToSql(req: CopyRequest): Promise<CopySummary> {
   const { ctx, input, output } = req;
@@ -73,19 +53,19 @@ export async function copyS3ToSql(req: CopyRequest): Promise<CopySummary> {
       ctx.log.warn(`${output.id}: the COPY stopped (${loaded.redo}); loading again with the insertQuery`);
       return undefined;
     }
-    async function* copySources(): AsyncGenerator<CopySource> {
-      for (const s of sources) {
-        const uri = formatS3Uri(src.bucket, s.key);
-        yield { uri, bytes: worded(uri, s) };
-        progress.objects++;
-      }
-    }
-    async function* worded(uri: string, s: SourceObject): AsyncGenerator<Buffer> {
+    /** `read` over an object's body as it arrives (counted); its errors worded with the input node and the object. */
+    async function* fromObject<T>(s: SourceObject, read: (body: AsyncIterable<Buffer>) => AsyncIterable<T>): AsyncGenerator<T> {
       try {
         const body = await s3.openRead(src.bucket, s.key, ctx.signal);
-        yield* decodedBytes(counted(body, src.bucket, s, progress), enc);
+        yield* read(counted(body, src.bucket, s, progress));
       } catch (err) {
-        throw inContext(err, input.id, src.field, uri);
+        throw inContext(err, input.id, src.field, formatS3Uri(src.bucket, s.key));
+      }
+    }
+    async function* copySources(): AsyncGenerator<CopySource> {
+      for (const s of sources) {
+        yield { uri: formatS3Uri(src.bucket, s.key), bytes: fromObject(s, (body) => decodedBytes(body, enc)) };
+        progress.objects++;
       }
     }
     async function* records(): AsyncGenerator<SourceRecord> {
@@ -94,14 +74,9 @@ export async function copyS3ToSql(req: CopyRequest): Promise<CopySummary> {
       for (const s of sources) {
         const uri = formatS3Uri(src.bucket, s.key);
         let k = 0;
-        try {
-          const body = await s3.openRead(src.bucket, s.key, ctx.signal);
-          for await (const values of readRecords(counted(body, src.bucket, s, progress), enc)) {
-            const n = ++k;
-            yield { values, origin: () => `record ${n} of ${uri}` };
-          }
-        } catch (err) {
-          throw inContext(err, input.id, src.field, uri);
+        for await (const values of fromObject(s, (body) => readRecords(body, enc))) {
+          const n = ++k;
+          yield { values, origin: () => `record ${n} of ${uri}` };
         }
         progress.objects++;
       }
